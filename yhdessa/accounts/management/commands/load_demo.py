@@ -1,0 +1,396 @@
+"""A fictional network for trying Yhdessä: every name, address and number is made up."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from yhdessa.accounts.models import User
+from yhdessa.families.models import Family
+from yhdessa.families.services import raise_concern
+from yhdessa.meetings.services import convene_meeting, record_meeting_held
+from yhdessa.network.models import (
+    Expertise,
+    FamilyCentreTeam,
+    InvitationPractice,
+    Municipality,
+    Organisation,
+    Professional,
+    Region,
+    SlotWindow,
+)
+from yhdessa.plans.services import record_plan, record_star_notes
+
+PASSWORD = "yhdessa-demo"
+S = Organisation.Sector
+
+ORGANISATIONS = [
+    ("Järviseudun hyvinvointialue, perhepalvelut", S.COUNTY_SOCIAL),
+    ("Järviseudun hyvinvointialue, neuvola ja kouluterveydenhuolto", S.COUNTY_HEALTH),
+    ("Järvelän kunta, varhaiskasvatus ja opetus", S.MUNICIPAL_EDUCATION),
+    ("Koivurannan kunta, varhaiskasvatus", S.MUNICIPAL_EDUCATION),
+    ("Perhekulma ry", S.NGO),
+    ("Järvelän seurakunta", S.PARISH),
+]
+
+# (username or None, name, title, organisation index, municipality, email, expertise codes)
+PEOPLE = [
+    (
+        "convener",
+        "Sanna Lehtola",
+        "varhaiskasvatuksen opettaja",
+        2,
+        "Järvelä",
+        "sanna.lehtola@jarvela.example",
+        ["early_education"],
+    ),
+    (
+        "lead",
+        "Mikko Harju",
+        "perheohjaaja",
+        0,
+        "Järvelä",
+        "mikko.harju@jarviseutu.example",
+        ["family_guide", "home_help_family_work"],
+    ),
+    (
+        None,
+        "Leena Koivisto",
+        "terveydenhoitaja",
+        1,
+        "Järvelä",
+        "leena.koivisto@jarviseutu.example",
+        ["child_health_clinic", "school_health"],
+    ),
+    (
+        None,
+        "Antti Rinne",
+        "psykologi",
+        0,
+        "Järvelä",
+        "antti.rinne@jarviseutu.example",
+        ["family_counselling", "mental_health"],
+    ),
+    (
+        None,
+        "Katja Nieminen",
+        "varhaiskasvatuksen erityisopettaja",
+        2,
+        "Järvelä",
+        "katja.nieminen@jarvela.example",
+        ["ece_special_teacher"],
+    ),
+    (
+        None,
+        "Pekka Salo",
+        "sosiaaliohjaaja",
+        0,
+        "Järvelä",
+        "pekka.salo@jarviseutu.example",
+        ["social_counselling", "social_work"],
+    ),
+    (
+        None,
+        "Heidi Mäkelä",
+        "toimintaterapeutti",
+        1,
+        "Järvelä",
+        "heidi.makela@jarviseutu.example",
+        ["occupational_therapy", "child_rehabilitation"],
+    ),
+    (
+        None,
+        "Tuomas Aalto",
+        "koulukuraattori",
+        2,
+        "Järvelä",
+        "tuomas.aalto@jarvela.example",
+        ["school_social_worker", "outreach_youth_work"],
+    ),
+    (
+        None,
+        "Riikka Laine",
+        "perhetyöntekijä",
+        4,
+        "Järvelä",
+        "riikka.laine@perhekulma.example",
+        ["ngo_family_work", "divorce_help"],
+    ),
+    (
+        None,
+        "Marja Hiltunen",
+        "diakoniatyöntekijä",
+        5,
+        "Järvelä",
+        "marja.hiltunen@seurakunta.example",
+        ["parish_family_work"],
+    ),
+    (
+        "convener2",
+        "Eeva Kallio",
+        "terveydenhoitaja",
+        1,
+        "Koivuranta",
+        "eeva.kallio@jarviseutu.example",
+        ["child_health_clinic"],
+    ),
+    (
+        None,
+        "Jari Heino",
+        "perheohjaaja",
+        0,
+        "Koivuranta",
+        "jari.heino@jarviseutu.example",
+        ["family_guide"],
+    ),
+    (
+        None,
+        "Outi Vainio",
+        "perheneuvolan sosiaalityöntekijä",
+        0,
+        "Koivuranta",
+        "outi.vainio@jarviseutu.example",
+        ["family_counselling", "social_work"],
+    ),
+    (
+        None,
+        "Laura Berg",
+        "varhaiskasvatuksen opettaja",
+        3,
+        "Koivuranta",
+        "laura.berg@koivuranta.example",
+        ["early_education", "ece_special_teacher"],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo network (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        region, _ = Region.objects.get_or_create(name="Järviseudun hyvinvointialue")
+        towns = {
+            name: Municipality.objects.get_or_create(name=name, defaults={"region": region})[0]
+            for name in ("Järvelä", "Koivuranta")
+        }
+        orgs = [
+            Organisation.objects.get_or_create(name=n, defaults={"sector": s})[0]
+            for n, s in ORGANISATIONS
+        ]
+        expertise = {e.code: e for e in Expertise.objects.all()}
+        people = {}
+        for username, name, title, org, town, email, codes in PEOPLE:
+            person, _ = Professional.objects.get_or_create(
+                email=email,
+                defaults={
+                    "name": name,
+                    "title": title,
+                    "organisation": orgs[org],
+                    "municipality": towns[town],
+                    "phone": "040 000 0000",
+                },
+            )
+            person.expertise.set([expertise[c] for c in codes])
+            if username:
+                person.user = self._user(username, name, towns[town])
+                person.save(update_fields=["user"])
+            people[name] = person
+        self._user("coordinator", "Päivi Ranta", towns["Järvelä"], role=User.Role.COORDINATOR)
+
+        team1 = self._team(
+            "Järvelän perhekeskustiimi",
+            towns["Järvelä"],
+            [
+                p
+                for n, p in people.items()
+                if p.municipality == towns["Järvelä"] and n != "Sanna Lehtola"
+            ],
+        )
+        self._practice(
+            team1,
+            weekday=3,
+            starts=time(8),
+            ends=time(10),
+            rule=InvitationPractice.DeadlineRule.WEEKDAY_OF_PREVIOUS_WEEK,
+            place="Perhekeskus Järvelä, Kirkkotie 3, neuvotteluhuone Kielo",
+            instructions="Lähetä pyyntö tiimin sähköpostiin tai soita perheohjaajalle. "
+            "Varaa myös tila perheen toiveen mukaan.",
+        )
+        team2 = self._team(
+            "Koivurannan Yhdessä-tiimi",
+            towns["Koivuranta"],
+            [
+                p
+                for n, p in people.items()
+                if p.municipality == towns["Koivuranta"] and n != "Eeva Kallio"
+            ],
+        )
+        self._practice(
+            team2,
+            weekday=1,
+            starts=time(13),
+            ends=time(15),
+            rule=InvitationPractice.DeadlineRule.WORKING_DAYS_BEFORE,
+            place="Koivurannan neuvola, Rantatie 1",
+            instructions="",
+        )
+        if not Family.objects.filter(municipality=towns["Järvelä"]).exists():
+            self._stories(people)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network ready. Users: convener, convener2, coordinator, lead; password {PASSWORD}"
+            )
+        )
+
+    def _user(
+        self, username: str, name: str, town: Municipality, role: str = User.Role.PROFESSIONAL
+    ) -> User:
+        first, _, last = name.partition(" ")
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "role": role, "municipality": town},
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _team(self, name, town, members) -> FamilyCentreTeam:
+        team, _ = FamilyCentreTeam.objects.get_or_create(name=name, municipality=town)
+        team.members.set(members)
+        return team
+
+    def _practice(self, team, *, weekday, starts, ends, rule, place, instructions) -> None:
+        practice, _ = InvitationPractice.objects.get_or_create(
+            team=team,
+            defaults={
+                "by_email": True,
+                "by_phone": True,
+                "deadline_rule": rule,
+                "deadline_weekday": 0,
+                "deadline_working_days": 5,
+                "default_duration_minutes": 90,
+                "default_place": place,
+                "instructions": instructions,
+            },
+        )
+        SlotWindow.objects.get_or_create(
+            practice=practice, weekday=weekday, starts=starts, ends=ends
+        )
+
+    def _stories(self, people) -> None:
+        """Three families at different steps of the path."""
+        convener = people["Sanna Lehtola"].user
+        lead = people["Mikko Harju"]
+        nurse, psychologist = people["Leena Koivisto"], people["Antti Rinne"]
+        today = timezone.localdate()
+
+        # 1. Met last week; the plan is written and Mikko follows up.
+        held = raise_concern(
+            actor=convener,
+            alias="Perhe K",
+            children_birth_years=[today.year - 4, today.year - 1],
+            email="perhe.k@koti.example",
+            language="fi",
+            channel="local_worker",
+            topic_codes=["daily_rhythm", "parent_coping"],
+            summary="Iltojen rytmi on vaikea ja äiti kertoo väsymyksestä. Isompi lapsi "
+            "on päiväkodissa levoton iltapäivisin.",
+            consent=True,
+            existing_support=False,
+        )
+        last_thursday = today - timedelta(days=(today.weekday() - 3) % 7 or 7)
+        starts = self._at(last_thursday, time(8, 30))
+        meeting = convene_meeting(
+            actor=convener,
+            concern=held,
+            starts_at=starts,
+            duration_minutes=90,
+            place="Päiväkoti Satakieli, Kielo-huone",
+            invitee_ids=[lead.pk, nurse.pk, psychologist.pk],
+            now=starts - timedelta(days=10),
+        )
+        record_meeting_held(
+            actor=convener,
+            meeting=meeting,
+            attendee_ids=[lead.pk, nurse.pk, psychologist.pk],
+            family_present=True,
+            now=starts + timedelta(hours=2),
+        )
+        record_star_notes(
+            actor=convener,
+            meeting=meeting,
+            notes={
+                1: ("Leikkii mielellään, kielellinen kehitys ikätasoista.", "Nukahtaa myöhään."),
+                3: ("Vanhemmat ovat lämpimiä ja tuntevat lapsensa.", "Äidin jaksaminen."),
+                6: ("Isovanhemmat asuvat lähellä.", ""),
+            },
+        )
+        record_plan(
+            actor=convener,
+            meeting=meeting,
+            matters=[
+                "Iltarutiini, jotta lapset nukahtaisivat aiemmin",
+                "Äidin oma lepohetki viikoittain",
+            ],
+            actions=[
+                {"where": "home", "text": "Kokeillaan kuvallista iltarutiinia kaksi viikkoa."},
+                {
+                    "where": "everyday_environment",
+                    "text": "Päiväkodissa rauhallinen hetki ennen välipalaa.",
+                },
+                {
+                    "where": "elsewhere",
+                    "place": "Perhekulma ry",
+                    "text": "Perhe tutustuu torstain perhekahvilaan.",
+                },
+            ],
+            follow_up="Mikko soittaa perheelle kahden viikon päästä. Perhe voi soittaa tai "
+            "lähettää viestin Mikolle arkisin.",
+            lead_ids=[lead.pk],
+            next_contact=today + timedelta(days=7),
+        )
+
+        # 2. The meeting began an hour ago and waits to be recorded.
+        waiting = raise_concern(
+            actor=convener,
+            alias="Perhe M",
+            children_birth_years=[today.year - 6],
+            email="perhe.m@koti.example",
+            language="sv",
+            channel="electronic",
+            topic_codes=["parent_child_interaction"],
+            summary="Vanhemmat toivovat keinoja lapsen raivokohtauksiin.",
+            consent=True,
+            existing_support=False,
+        )
+        starts = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+        convene_meeting(
+            actor=convener,
+            concern=waiting,
+            starts_at=starts,
+            duration_minutes=60,
+            place="Perheen koti",
+            invitee_ids=[lead.pk, psychologist.pk],
+            now=starts - timedelta(days=9),
+        )
+
+        # 3. Raised today; nobody convened yet.
+        raise_concern(
+            actor=convener,
+            alias="Perhe L",
+            children_birth_years=[today.year - 3],
+            phone="040 000 0001",
+            language="fi",
+            channel="local_worker",
+            topic_codes=["new_life_situation"],
+            summary="Uusi vauva perheessä, arjen rytmi hakee paikkaansa.",
+            consent=True,
+            existing_support=False,
+        )
+
+    @staticmethod
+    def _at(day: date, at: time) -> datetime:
+        return timezone.make_aware(datetime.combine(day, at))

@@ -1,0 +1,303 @@
+"""JSON API v1 (../shared/api-v1.md). Thin: parse, check, call a service, shape."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from yhdessa.api import schemas as s
+from yhdessa.api.auth import BearerToken
+from yhdessa.errors import Conflict
+from yhdessa.families.services import raise_concern
+from yhdessa.meetings.queries import concerns_visible_to, read_concern, read_meeting
+from yhdessa.meetings.services import convene_meeting, record_meeting_held
+from yhdessa.network.models import Expertise
+from yhdessa.network.practice import describe_practice
+from yhdessa.network.queries import teams_invitable_by
+from yhdessa.plans.pdf import plan_pdf
+from yhdessa.plans.queries import plan_document_context, read_plan
+from yhdessa.plans.services import record_plan
+from yhdessa.reports.queries import meetings_held
+
+api = NinjaAPI(
+    title="Yhdessä API", version="1", auth=BearerToken(), urls_namespace="api", docs_url="/docs"
+)
+
+ERRORS = {
+    400: s.ErrorOut,
+    401: s.ErrorOut,
+    403: s.ErrorOut,
+    404: s.ErrorOut,
+    409: s.ErrorOut,
+    422: s.ErrorOut,
+}
+
+
+# ---- errors: always JSON with a human-readable detail, never 500 ----------
+
+
+def _json_error(request, status: int, detail: str, **extra) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_invalid(request, exc: SchemaValidationError):
+    parts = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "payload"))
+        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return _json_error(
+        request,
+        422,
+        _("Virheellinen syöte: %(errors)s") % {"errors": "; ".join(parts)},
+        errors=exc.errors,
+    )
+
+
+@api.exception_handler(ValidationError)
+def domain_invalid(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = exc.message_dict
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+        return _json_error(request, 422, detail, errors=errors)
+    return _json_error(request, 422, " ".join(exc.messages))
+
+
+@api.exception_handler(Conflict)
+def conflict(request, exc: Conflict):
+    return _json_error(request, 409, exc.message)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    return _json_error(request, 403, str(exc) or _("Ei oikeutta."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return _json_error(request, 404, _("Ei löytynyt, tai sinulla ei ole oikeutta nähdä sitä."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc: AuthenticationError):
+    return _json_error(request, 401, _("Tunnistautuminen puuttuu tai tunniste ei kelpaa."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _json_error(request, exc.status_code, str(exc))
+
+
+# ---- shaping ---------------------------------------------------------------
+
+
+def _practice_out(practice) -> dict | None:
+    if practice is None:
+        return None
+    return {
+        "channels": [
+            c
+            for c, flag in (
+                ("email", practice.by_email),
+                ("sms", practice.by_sms),
+                ("phone", practice.by_phone),
+            )
+            if flag
+        ],
+        "slots": [
+            {
+                "weekday": w.weekday,
+                "starts": w.starts.strftime("%H:%M"),
+                "ends": w.ends.strftime("%H:%M"),
+            }
+            for w in practice.slots.all()
+        ],
+        "deadline_rule": practice.deadline_rule,
+        "deadline_weekday": practice.deadline_weekday,
+        "deadline_working_days": practice.deadline_working_days,
+        "default_duration_minutes": practice.default_duration_minutes,
+        "default_place": practice.default_place,
+        "instructions": practice.instructions,
+        "description": describe_practice(practice),
+    }
+
+
+def _meeting_out(meeting) -> dict:
+    delivery = {m.professional_id: m.status for m in meeting.messages.all() if not m.to_family}
+    return {
+        "id": meeting.pk,
+        "concern": meeting.concern_id,
+        "status": meeting.status,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "duration_minutes": meeting.duration_minutes,
+        "place": meeting.place,
+        "convener": {"id": meeting.convener_id, "name": meeting.convener.name},
+        "team": meeting.team_id,
+        "invitations": [
+            {
+                "professional": i.professional_id,
+                "name": i.professional.name,
+                "status": i.status,
+                "delivery": delivery.get(i.professional_id, "none"),
+            }
+            for i in meeting.invitations.all()
+        ],
+        "family_invited": any(m.to_family for m in meeting.messages.all()),
+        "practice_warnings": meeting.practice_warnings,
+        "family_present": meeting.family_present,
+        "has_plan": hasattr(meeting, "plan"),
+    }
+
+
+def _plan_out(meeting, plan) -> dict:
+    leads = list(plan.lead_professionals.all())
+    return {
+        "meeting": meeting.pk,
+        "matters": plan.matters,
+        "actions": [
+            {"where": a.where, "place": a.place or None, "text": a.text} for a in plan.actions.all()
+        ],
+        "follow_up": plan.follow_up,
+        "lead_professionals": [p.pk for p in leads],
+        "leads": [{"id": p.pk, "name": p.name} for p in leads],
+        "next_contact": plan.next_contact,
+        "updated_at": timezone.localtime(plan.updated_at),
+    }
+
+
+def _reload_meeting(request, pk: int):
+    return read_meeting(request.user, pk, via_api=True)
+
+
+# ---- endpoints ---------------------------------------------------------------
+
+
+@api.get("/expertise", response={200: list[s.ExpertiseOut], **ERRORS}, tags=["network"])
+def list_expertise(request: HttpRequest):
+    return [{"code": e.code, "name": e.name} for e in Expertise.objects.all()]
+
+
+@api.get("/teams", response={200: list[s.TeamOut], **ERRORS}, tags=["network"])
+def list_teams(request: HttpRequest):
+    """The family centre teams the caller may invite from."""
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "municipality": t.municipality.name,
+            "members": list(t.members.all()),
+            "invitation_practice": _practice_out(getattr(t, "practice", None)),
+        }
+        for t in teams_invitable_by(request.user)
+    ]
+
+
+@api.post("/concerns", response={201: s.ConcernOut, **ERRORS}, tags=["concerns"])
+def create_concern(request: HttpRequest, payload: s.ConcernIn):
+    family = payload.family
+    concern = raise_concern(
+        actor=request.user,
+        alias=family.alias,
+        children_birth_years=family.children_birth_years,
+        email=family.email or "",
+        phone=family.phone or "",
+        language=family.language or "fi",
+        channel=payload.channel,
+        topic_codes=payload.topics,
+        summary=payload.summary,
+        consent=payload.consent,
+        existing_support=payload.existing_support,
+    )
+    return 201, read_concern(request.user, concern.pk, via_api=True)
+
+
+@api.get("/concerns/{concern_id}", response={200: s.ConcernOut, **ERRORS}, tags=["concerns"])
+def get_concern(request: HttpRequest, concern_id: int):
+    return read_concern(request.user, concern_id, via_api=True)
+
+
+@api.post("/meetings", response={201: s.MeetingOut, **ERRORS}, tags=["meetings"])
+def create_meeting(request: HttpRequest, payload: s.MeetingIn):
+    concern = get_object_or_404(
+        concerns_visible_to(request.user).select_related("family__municipality"), pk=payload.concern
+    )
+    meeting = convene_meeting(
+        actor=request.user,
+        concern=concern,
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        place=payload.place,
+        invitee_ids=payload.invitees,
+    )
+    return 201, _meeting_out(_reload_meeting(request, meeting.pk))
+
+
+@api.get("/meetings/{meeting_id}", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"])
+def get_meeting(request: HttpRequest, meeting_id: int):
+    return _meeting_out(_reload_meeting(request, meeting_id))
+
+
+@api.post("/meetings/{meeting_id}/held", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"])
+def meeting_held(request: HttpRequest, meeting_id: int, payload: s.HeldIn):
+    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    record_meeting_held(
+        actor=request.user,
+        meeting=meeting,
+        attendee_ids=payload.attendees,
+        family_present=payload.family_present,
+    )
+    return _meeting_out(_reload_meeting(request, meeting_id))
+
+
+@api.put("/meetings/{meeting_id}/plan", response={200: s.PlanOut, **ERRORS}, tags=["plans"])
+def put_plan(request: HttpRequest, meeting_id: int, payload: s.PlanIn):
+    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    record_plan(
+        actor=request.user,
+        meeting=meeting,
+        matters=payload.matters,
+        actions=[a.dict() for a in payload.actions],
+        follow_up=payload.follow_up,
+        lead_ids=payload.lead_professionals,
+        next_contact=payload.next_contact,
+    )
+    return _plan_out(*read_plan(request.user, meeting_id, via_api=True))
+
+
+@api.get("/meetings/{meeting_id}/plan", response={200: s.PlanOut, **ERRORS}, tags=["plans"])
+def get_plan(request: HttpRequest, meeting_id: int):
+    return _plan_out(*read_plan(request.user, meeting_id, via_api=True))
+
+
+@api.get(
+    "/meetings/{meeting_id}/plan.pdf",
+    response={200: None, **ERRORS},
+    tags=["plans"],
+    openapi_extra={
+        "responses": {
+            200: {"description": "The joint plan as PDF", "content": {"application/pdf": {}}}
+        }
+    },
+)
+def get_plan_pdf(request: HttpRequest, meeting_id: int):
+    meeting, plan = read_plan(request.user, meeting_id, pdf=True, via_api=True)
+    response = HttpResponse(
+        plan_pdf(plan_document_context(meeting, plan)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="yhteinen-suunnitelma-{meeting.pk}.pdf"'
+    return response
+
+
+@api.get("/reports/meetings", response={200: list[s.ReportRow], **ERRORS}, tags=["reports"])
+def report_meetings(request: HttpRequest, start: date, end: date):
+    """Meetings held in the period, per municipality the caller may see."""
+    if start > end:
+        raise ValidationError({"start": _("Alkupäivän pitää olla ennen loppupäivää.")})
+    return meetings_held(request.user, start=start, end=end)

@@ -1,0 +1,187 @@
+from datetime import date, datetime
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import Field
+
+
+class ExpertiseOut(Schema):
+    code: str
+    name: str
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    title: str
+    email: str
+    phone: str
+    organisation: str
+    expertise: list[str]
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_expertise(obj) -> list[str]:
+        return [e.code for e in obj.expertise.all()]
+
+
+class SlotOut(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    starts: str
+    ends: str
+
+
+class PracticeOut(Schema):
+    channels: list[str]
+    slots: list[SlotOut]
+    deadline_rule: str
+    deadline_weekday: int
+    deadline_working_days: int
+    default_duration_minutes: int
+    default_place: str
+    instructions: str
+    description: list[str] = Field(description="The practice explained in words")
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    municipality: str
+    members: list[MemberOut]
+    invitation_practice: PracticeOut | None
+
+
+class FamilyIn(Schema):
+    alias: str = Field(max_length=60)
+    children_birth_years: list[int]
+    email: str | None = None
+    phone: str | None = None
+    language: str | None = "fi"
+
+
+class ConcernIn(Schema):
+    family: FamilyIn
+    channel: str
+    topics: list[str]
+    summary: str
+    consent: bool
+    existing_support: bool = False
+
+
+class FamilyOut(Schema):
+    id: int
+    reference: str
+    alias: str
+    children_birth_years: list[int]
+    email: str
+    phone: str
+    language: str
+    municipality: str
+
+    @staticmethod
+    def resolve_municipality(obj) -> str:
+        return obj.municipality.name
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class ConcernOut(Schema):
+    id: int
+    family: FamilyOut
+    channel: str
+    topics: list[str]
+    summary: str
+    consent: bool
+    existing_support: bool
+    convener: PersonRef
+    created_at: datetime
+    meetings: list[int]
+
+    @staticmethod
+    def resolve_topics(obj) -> list[str]:
+        return [t.code for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_meetings(obj) -> list[int]:
+        return [m.pk for m in obj.meetings.all()]
+
+    @staticmethod
+    def resolve_created_at(obj) -> datetime:
+        return timezone.localtime(obj.created_at)
+
+
+class MeetingIn(Schema):
+    concern: int
+    starts_at: datetime
+    duration_minutes: int
+    place: str
+    invitees: list[int]
+
+
+class InvitationOut(Schema):
+    professional: int
+    name: str
+    status: str
+    delivery: str = Field(description="pending, sent, failed or none (no email address)")
+
+
+class MeetingOut(Schema):
+    id: int
+    concern: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    place: str
+    convener: PersonRef
+    team: int | None
+    invitations: list[InvitationOut]
+    family_invited: bool
+    practice_warnings: list[str]
+    family_present: bool | None
+    has_plan: bool
+
+
+class HeldIn(Schema):
+    attendees: list[int]
+    family_present: bool
+
+
+class ActionIO(Schema):
+    where: str
+    place: str | None = None
+    text: str
+
+
+class PlanIn(Schema):
+    matters: list[str]
+    actions: list[ActionIO]
+    follow_up: str
+    lead_professionals: list[int]
+    next_contact: date
+
+
+class PlanOut(Schema):
+    meeting: int
+    matters: list[str]
+    actions: list[ActionIO]
+    follow_up: str
+    lead_professionals: list[int]
+    leads: list[PersonRef]
+    next_contact: date
+    updated_at: datetime
+
+
+class ReportRow(Schema):
+    municipality: str
+    held: int
+
+
+class ErrorOut(Schema):
+    detail: str

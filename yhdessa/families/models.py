@@ -1,0 +1,107 @@
+"""Families (pseudonymous, the minimum needed) and the concerns raised with them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yhdessa.i18n import TranslatedName
+
+
+class ConcernTopic(TranslatedName):
+    """A typical concern (Kymenlaakso list), editable reference data."""
+
+    code = models.SlugField(_("koodi"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+
+    class Meta:
+        verbose_name = _("huolen aihe")
+        verbose_name_plural = _("huolen aiheet")
+        ordering = ["position", "code"]
+
+
+class Family(models.Model):
+    """A family, stored with the minimum: an alias, the children's birth years
+    and a contact for invitations. No names of children, no identity codes."""
+
+    class Language(models.TextChoices):
+        FI = "fi", _("suomi")
+        SV = "sv", _("ruotsi")
+        EN = "en", _("englanti")
+
+    alias = models.CharField(
+        _("perheen tunnus"),
+        max_length=60,
+        help_text=_("Lyhyt tunnus, esim. ”Perhe K”. Ei nimiä eikä henkilötunnuksia."),
+    )
+    children_birth_years = models.JSONField(_("lasten syntymävuodet"), default=list)
+    email = models.EmailField(_("sähköposti kutsuja varten"), blank=True)
+    phone = models.CharField(_("puhelin kutsuja varten"), max_length=40, blank=True)
+    language = models.CharField(
+        _("asiointikieli"), max_length=2, choices=Language.choices, default=Language.FI
+    )
+    municipality = models.ForeignKey(
+        "network.Municipality",
+        on_delete=models.PROTECT,
+        related_name="families",
+        verbose_name=_("kunta"),
+    )
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perhe")
+        verbose_name_plural = _("perheet")
+        ordering = ["alias", "id"]
+
+    def __str__(self) -> str:
+        return self.alias
+
+    @property
+    def reference(self) -> str:
+        """The number a family can quote when asking who read its data."""
+        return f"P-{self.pk:05d}"
+
+
+class Concern(models.Model):
+    """Puheeksiotto: a concern raised with the family, with its consent."""
+
+    class Channel(models.TextChoices):
+        LOCAL_WORKER = "local_worker", _("lähityöntekijä verkostossa")
+        ELECTRONIC = "electronic", _("sähköinen yhteydenotto")
+        PHONE = "phone", _("yksi puhelinnumero")
+        GUIDANCE_SERVICE = "guidance_service", _("ohjaus- ja neuvontapalvelu")
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="concerns", verbose_name=_("perhe")
+    )
+    convener = models.ForeignKey(
+        "network.Professional",
+        on_delete=models.PROTECT,
+        related_name="concerns_raised",
+        verbose_name=_("lähityöntekijä"),
+    )
+    channel = models.CharField(_("yhteydenottotapa"), max_length=30, choices=Channel.choices)
+    topics = models.ManyToManyField(ConcernTopic, related_name="concerns", verbose_name=_("aiheet"))
+    summary = models.TextField(_("lyhyt kuvaus"), max_length=2000)
+    consent = models.BooleanField(_("perheen suostumus"))
+    existing_support = models.BooleanField(
+        _("perheellä on jo varhaisen tai erityisen tuen asiakkuus tässä asiassa"), default=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+    created_at = models.DateTimeField(_("kirjattu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("huoli")
+        verbose_name_plural = _("huolet")
+        ordering = ["-created_at"]
+        constraints = [
+            # The model's first rule: no consent, no concern.
+            models.CheckConstraint(condition=models.Q(consent=True), name="concern_needs_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.created_at:%d.%m.%Y})"

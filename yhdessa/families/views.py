@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yhdessa.families.forms import ConcernForm
+from yhdessa.families.services import raise_concern
+from yhdessa.meetings.queries import read_concern
+from yhdessa.web import add_service_errors
+
+
+@login_required
+def concern_create(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "professional", None) is None:
+        messages.error(request, _("Vain verkoston ammattilainen voi kirjata huolen."))
+        return redirect("home")
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = raise_concern(
+                actor=request.user,
+                alias=data["alias"],
+                children_birth_years=data["children_birth_years"],
+                email=data["email"],
+                phone=data["phone"],
+                language=data["language"],
+                channel=data["channel"],
+                topic_codes=[t.code for t in data["topics"]],
+                summary=data["summary"],
+                consent=data["consent"],
+                existing_support=data["existing_support"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Huoli on kirjattu."))
+            return redirect("families:detail", pk=concern.pk)
+    return render(request, "families/concern_form.html", {"form": form})
+
+
+@login_required
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = read_concern(request.user, pk)
+    return render(
+        request,
+        "families/concern_detail.html",
+        {
+            "concern": concern,
+            "family": concern.family,
+            "meetings": concern.meetings.all(),
+            "is_convener": getattr(request.user, "professional", None) == concern.convener,
+        },
+    )

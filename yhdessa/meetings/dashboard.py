@@ -1,0 +1,33 @@
+"""The start page's reads: one query per section however many rows."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from yhdessa.accounts.models import User
+from yhdessa.families.models import Concern
+from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.queries import meetings_visible_to
+
+
+def open_meetings(user: User) -> QuerySet[Meeting]:
+    """Scheduled meetings the user convened or was invited to, oldest first:
+    those that have started wait to be recorded."""
+    return (
+        meetings_visible_to(user)
+        .filter(status=Meeting.Status.SCHEDULED)
+        .select_related("concern__family", "convener")
+        .order_by("starts_at")
+    )
+
+
+def concerns_waiting(user: User) -> QuerySet[Concern]:
+    """Concerns this professional raised that have no meeting yet."""
+    professional = getattr(user, "professional", None)
+    if professional is None:
+        return Concern.objects.none()
+    has_meeting = Meeting.objects.filter(concern=OuterRef("pk")).exclude(status="cancelled")
+    return (
+        Concern.objects.filter(convener=professional)
+        .exclude(Exists(has_meeting))
+        .select_related("family")
+        .order_by("-created_at")
+    )

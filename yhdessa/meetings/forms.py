@@ -1,0 +1,49 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DURATIONS = [(m, _("%(m)d min") % {"m": m}) for m in (30, 45, 60, 75, 90, 120, 150, 180)]
+
+
+class ConveneForm(forms.Form):
+    date = forms.DateField(label=_("Päivä"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Kellonaika"), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Varattu aika"), choices=DURATIONS, coerce=int, initial=90
+    )
+    place = forms.CharField(
+        label=_("Paikka"), max_length=200, help_text=_("Missä perhe toivoo tapaavansa?")
+    )
+    invitees = forms.MultipleChoiceField(
+        label=_("Kutsuttavat"), widget=forms.CheckboxSelectMultiple
+    )
+    acknowledge = forms.BooleanField(
+        label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),
+        required=False,
+    )
+
+    def __init__(self, *args, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
+
+    def starts_at(self) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        )
+
+
+class HeldForm(forms.Form):
+    attendees = forms.MultipleChoiceField(
+        label=_("Paikalla olleet ammattilaiset"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    family_present = forms.BooleanField(label=_("Perhe oli paikalla"), required=False)
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [
+            (str(i.professional_id), i.professional.name) for i in invitations
+        ]

@@ -1,0 +1,117 @@
+"""Meetings (Yhdessä aika) and the invitations to them."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("sovittu")
+        HELD = "held", _("pidetty")
+        CANCELLED = "cancelled", _("peruttu")
+
+    concern = models.ForeignKey(
+        "families.Concern",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("huoli"),
+    )
+    convener = models.ForeignKey(
+        "network.Professional",
+        on_delete=models.PROTECT,
+        related_name="meetings_convened",
+        verbose_name=_("koollekutsuja"),
+    )
+    team = models.ForeignKey(
+        "network.FamilyCentreTeam",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("perhekeskustiimi"),
+    )
+    starts_at = models.DateTimeField(_("alkaa"))
+    duration_minutes = models.PositiveSmallIntegerField(_("varattu aika (min)"))
+    place = models.CharField(_("paikka"), max_length=200)
+    status = models.CharField(
+        _("tila"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    practice_warnings = models.JSONField(
+        _("kutsukäytännöstä poikkeaminen"),
+        default=list,
+        blank=True,
+        help_text=_("Varoitukset, jotka koollekutsuja kuittasi."),
+    )
+    family_present = models.BooleanField(_("perhe paikalla"), null=True, blank=True)
+    held_at = models.DateTimeField(_("kirjattu pidetyksi"), null=True, blank=True)
+    # iCalendar SEQUENCE: raised whenever the invitation changes.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Yhdessä aika")
+        verbose_name_plural = _("Yhdessä ajat")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="meeting_duration_sane",
+            ),
+            # Only held with the family present.
+            models.CheckConstraint(
+                condition=~models.Q(status="held") | models.Q(family_present=True),
+                name="meeting_held_with_family",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern.family} {self.starts_at:%d.%m.%Y}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def ics_uid(self) -> str:
+        return f"meeting-{self.pk}@yhdessa"
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("kutsuttu")
+        ATTENDED = "attended", _("osallistui")
+        ABSENT = "absent", _("ei osallistunut")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("tapaaminen")
+    )
+    professional = models.ForeignKey(
+        "network.Professional",
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("ammattilainen"),
+    )
+    expertise = models.ForeignKey(
+        "network.Expertise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kutsuttu osaaminen"),
+    )
+    status = models.CharField(
+        _("tila"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+
+    class Meta:
+        verbose_name = _("kutsu")
+        verbose_name_plural = _("kutsut")
+        ordering = ["professional__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "professional"], name="one_invitation_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} → {self.meeting_id}"

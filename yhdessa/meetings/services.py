@@ -1,0 +1,225 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from yhdessa.accounts.models import User
+from yhdessa.errors import Conflict
+from yhdessa.families.models import Concern
+from yhdessa.meetings.models import Invitation, Meeting
+from yhdessa.network.models import Professional
+from yhdessa.network.practice import practice_warnings
+from yhdessa.network.queries import invitable_professionals, team_for
+from yhdessa.notify.ics import meeting_ics
+from yhdessa.notify.models import OutboxMessage
+from yhdessa.notify.services import queue_email
+from yhdessa.privacy import check_no_identity_codes
+
+MAX_INVITEES = 15
+
+
+def _acting_professional(actor: User) -> Professional:
+    professional = getattr(actor, "professional", None)
+    if professional is None or not professional.is_active:
+        raise PermissionDenied(_("Vain verkoston ammattilainen voi kutsua Yhdessä ajan koolle."))
+    return professional
+
+
+@transaction.atomic
+def convene_meeting(
+    *,
+    actor: User,
+    concern: Concern,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str,
+    invitee_ids: list[int],
+    now: datetime | None = None,
+) -> Meeting:
+    """Convene a meeting: invitations to every invitee and to the family."""
+    convener = _acting_professional(actor)
+    if concern.convener_id != convener.pk:
+        raise PermissionDenied(_("Vain huolen kirjannut lähityöntekijä voi kutsua koolle."))
+    now = now or timezone.now()
+    place = (place or "").strip()
+    errors: dict[str, str] = {}
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    if starts_at <= now:
+        errors["starts_at"] = _("Valitse tuleva ajankohta.")
+    elif starts_at > now + timedelta(days=366):
+        errors["starts_at"] = _("Ajankohta on yli vuoden päässä.")
+    if not 15 <= duration_minutes <= 480:
+        errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
+    if not place:
+        errors["place"] = _("Kerro paikka (perheen toive).")
+    elif len(place) > 200:
+        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    unique_ids = list(dict.fromkeys(invitee_ids))
+    invitable = {
+        p.pk: p
+        for p in invitable_professionals(concern=concern)
+        .filter(pk__in=unique_ids)
+        .exclude(pk=convener.pk)
+    }
+    if not unique_ids:
+        errors["invitees"] = _("Valitse vähintään yksi kutsuttava asiantuntija.")
+    elif len(unique_ids) > MAX_INVITEES:
+        errors["invitees"] = _("Enintään %(n)d kutsuttavaa.") % {"n": MAX_INVITEES}
+    elif len(invitable) != len(unique_ids):
+        errors["invitees"] = (
+            _("Kutsuttavien pitää olla perheen nykyisen verkoston aktiivisia ammattilaisia.")
+            if concern.existing_support
+            else _("Kutsuttavien pitää olla perhekeskustiimin aktiivisia jäseniä (ei itseäsi).")
+        )
+    if errors:
+        raise ValidationError(errors)
+    check_no_identity_codes(place=place)
+
+    # With existing early or special support, the family's own network is
+    # invited instead of the family centre team.
+    team = None if concern.existing_support else team_for(concern.family.municipality_id)
+    practice = getattr(team, "practice", None) if team else None
+    meeting = Meeting.objects.create(
+        concern=concern,
+        convener=convener,
+        team=team,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        practice_warnings=practice_warnings(
+            practice,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            requested_on=timezone.localtime(now).date(),
+        ),
+    )
+    Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
+    )
+    _queue_invitations(meeting)
+    return meeting
+
+
+def _invitation_texts(
+    meeting: Meeting, *, language: str, to_family: bool, name: str
+) -> tuple[str, str, str]:
+    with translation.override(language):
+        when = timezone.localtime(meeting.starts_at)
+        context = {
+            "meeting": meeting,
+            "name": name,
+            "to_family": to_family,
+            "date": formats.date_format(when, "DATE_FORMAT"),
+            "weekday": formats.date_format(when, "l"),
+            "start": formats.time_format(when, "TIME_FORMAT"),
+            "end": formats.time_format(timezone.localtime(meeting.ends_at), "TIME_FORMAT"),
+            "invitations": list(meeting.invitations.all()),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _("Kutsu: Yhdessä aika %(date)s klo %(start)s") % context
+        body = render_to_string("notify/invitation.txt", context)
+        ics = meeting_ics(
+            meeting,
+            summary=_("Yhdessä aika"),
+            description=_("Kutsuja: %(name)s. Paikka: %(place)s.")
+            % {"name": meeting.convener.name, "place": meeting.place},
+        )
+    return subject, body, ics
+
+
+def _queue_invitations(meeting: Meeting) -> None:
+    invitations = list(
+        meeting.invitations.select_related("professional").prefetch_related(
+            "professional__expertise"
+        )
+    )
+    meeting._prefetched_objects_cache = {"invitations": invitations}
+    for invitation in invitations:
+        professional = invitation.professional
+        if not professional.email:
+            continue
+        subject, body, ics = _invitation_texts(
+            meeting, language="fi", to_family=False, name=professional.name
+        )
+        queue_email(
+            kind=OutboxMessage.Kind.INVITATION,
+            recipient=professional.email,
+            subject=subject,
+            body=body,
+            ics=ics,
+            meeting=meeting,
+            professional=professional,
+        )
+    family = meeting.concern.family
+    if family.email:
+        subject, body, ics = _invitation_texts(
+            meeting, language=family.language, to_family=True, name=""
+        )
+        queue_email(
+            kind=OutboxMessage.Kind.INVITATION,
+            recipient=family.email,
+            subject=subject,
+            body=body,
+            ics=ics,
+            meeting=meeting,
+            to_family=True,
+        )
+
+
+@transaction.atomic
+def record_meeting_held(
+    *,
+    actor: User,
+    meeting: Meeting,
+    attendee_ids: list[int],
+    family_present: bool,
+    now: datetime | None = None,
+) -> Meeting:
+    """The convener records who attended. The family is always present."""
+    convener = _acting_professional(actor)
+    if meeting.convener_id != convener.pk:
+        raise PermissionDenied(_("Vain koollekutsuja voi kirjata tapaamisen pidetyksi."))
+    now = now or timezone.now()
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise Conflict(
+            _("Tapaaminen on jo kirjattu (%(status)s).") % {"status": meeting.get_status_display()}
+        )
+    if meeting.starts_at > now:
+        raise Conflict(
+            _("Tapaaminen alkaa %(when)s; sen voi kirjata pidetyksi vasta alettuaan.")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
+                )
+            }
+        )
+    if family_present is not True:
+        raise ValidationError(
+            {
+                "family_present": _(
+                    "Yhdessä aika pidetään aina perheen kanssa. Jos perhe ei päässyt paikalle, "
+                    "sovi uusi aika."
+                )
+            }
+        )
+    invited = {i.professional_id: i for i in meeting.invitations.all()}
+    unknown = set(attendee_ids) - set(invited)
+    if unknown:
+        raise ValidationError({"attendees": _("Osallistujien pitää olla kutsuttuja.")})
+    for professional_id, invitation in invited.items():
+        invitation.status = (
+            Invitation.Status.ATTENDED
+            if professional_id in attendee_ids
+            else Invitation.Status.ABSENT
+        )
+    Invitation.objects.bulk_update(invited.values(), ["status"])
+    meeting.status = Meeting.Status.HELD
+    meeting.family_present = True
+    meeting.held_at = now
+    meeting.save(update_fields=["status", "family_present", "held_at"])
+    return meeting

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from yhdessa.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("convene/<int:concern_pk>/", views.convene, name="convene"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/held/", views.meeting_held, name="held"),
+    path("<int:pk>/star/", views.star_notes, name="star"),
+]

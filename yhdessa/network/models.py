@@ -1,0 +1,214 @@
+"""The network: municipalities, organisations, professionals, expertise and
+family centre teams with their invitation practices."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yhdessa.i18n import TranslatedName
+
+
+class Region(models.Model):
+    """A wellbeing services county (hyvinvointialue)."""
+
+    name = models.CharField(_("nimi"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("hyvinvointialue")
+        verbose_name_plural = _("hyvinvointialueet")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("nimi"), max_length=200, unique=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("hyvinvointialue"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("kunta")
+        verbose_name_plural = _("kunnat")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Sector(models.TextChoices):
+        COUNTY_SOCIAL = "county_social", _("hyvinvointialue, sosiaalipalvelut")
+        COUNTY_HEALTH = "county_health", _("hyvinvointialue, terveyspalvelut")
+        MUNICIPAL_EDUCATION = "municipal_education", _("kunta, kasvatus ja opetus")
+        NGO = "ngo", _("järjestö")
+        PARISH = "parish", _("seurakunta tai muu uskonnollinen yhteisö")
+        OTHER = "other", _("muu")
+
+    PUBLIC_SECTORS = {Sector.COUNTY_SOCIAL, Sector.COUNTY_HEALTH, Sector.MUNICIPAL_EDUCATION}
+
+    name = models.CharField(_("nimi"), max_length=200)
+    sector = models.CharField(_("sektori"), max_length=30, choices=Sector.choices)
+
+    class Meta:
+        verbose_name = _("organisaatio")
+        verbose_name_plural = _("organisaatiot")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.sector in self.PUBLIC_SECTORS
+
+
+class Expertise(TranslatedName):
+    """An area of expertise a professional brings to a meeting."""
+
+    code = models.SlugField(_("koodi"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+
+    class Meta:
+        verbose_name = _("osaaminen")
+        verbose_name_plural = _("osaamiset")
+        ordering = ["position", "code"]
+
+
+class Professional(models.Model):
+    """A person of the network who can be invited, convene or lead."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="professional",
+        verbose_name=_("käyttäjätunnus"),
+    )
+    name = models.CharField(_("nimi"), max_length=200)
+    title = models.CharField(_("nimike"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="professionals",
+        verbose_name=_("organisaatio"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="professionals",
+        verbose_name=_("kunta"),
+    )
+    email = models.EmailField(_("sähköposti"), blank=True)
+    phone = models.CharField(_("puhelin"), max_length=40, blank=True)
+    expertise = models.ManyToManyField(
+        Expertise, related_name="professionals", blank=True, verbose_name=_("osaaminen")
+    )
+    is_active = models.BooleanField(_("aktiivinen"), default=True)
+
+    class Meta:
+        verbose_name = _("ammattilainen")
+        verbose_name_plural = _("ammattilaiset")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyCentreTeam(models.Model):
+    """Perhekeskustiimi: the experts ready to come when invited."""
+
+    name = models.CharField(_("nimi"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("kunta")
+    )
+    members = models.ManyToManyField(
+        Professional, related_name="teams", blank=True, verbose_name=_("jäsenet")
+    )
+
+    class Meta:
+        verbose_name = _("perhekeskustiimi")
+        verbose_name_plural = _("perhekeskustiimit")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationPractice(models.Model):
+    """Kutsukäytäntö: how a team is convened (channel and timing)."""
+
+    class DeadlineRule(models.TextChoices):
+        NONE = "none", _("ei määräaikaa")
+        WEEKDAY_OF_PREVIOUS_WEEK = "weekday_prev_week", _("edellisen viikon viikonpäivään mennessä")
+        WORKING_DAYS_BEFORE = "working_days_before", _("arkipäivää ennen")
+
+    team = models.OneToOneField(
+        FamilyCentreTeam,
+        on_delete=models.CASCADE,
+        related_name="practice",
+        verbose_name=_("tiimi"),
+    )
+    by_email = models.BooleanField(_("sähköpostilla"), default=True)
+    by_sms = models.BooleanField(_("tekstiviestillä"), default=False)
+    by_phone = models.BooleanField(_("puhelimitse"), default=False)
+    deadline_rule = models.CharField(
+        _("pyynnön määräaika"),
+        max_length=30,
+        choices=DeadlineRule.choices,
+        default=DeadlineRule.NONE,
+    )
+    deadline_weekday = models.PositiveSmallIntegerField(
+        _("määräajan viikonpäivä"), default=0, help_text=_("0 = maanantai … 6 = sunnuntai")
+    )
+    deadline_working_days = models.PositiveSmallIntegerField(_("arkipäiviä ennen"), default=5)
+    default_duration_minutes = models.PositiveSmallIntegerField(_("oletuskesto (min)"), default=90)
+    default_place = models.CharField(_("oletuspaikka"), max_length=200, blank=True)
+    instructions = models.TextField(_("ohjeet"), blank=True)
+
+    class Meta:
+        verbose_name = _("kutsukäytäntö")
+        verbose_name_plural = _("kutsukäytännöt")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline_weekday__lte=6), name="practice_weekday_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.team)
+
+
+class SlotWindow(models.Model):
+    """A weekly window in which the team can meet, e.g. Thursdays 8-10."""
+
+    practice = models.ForeignKey(
+        InvitationPractice,
+        on_delete=models.CASCADE,
+        related_name="slots",
+        verbose_name=_("kutsukäytäntö"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("viikonpäivä"))
+    starts = models.TimeField(_("alkaa"))
+    ends = models.TimeField(_("päättyy"))
+
+    class Meta:
+        verbose_name = _("aikaikkuna")
+        verbose_name_plural = _("aikaikkunat")
+        ordering = ["weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="slot_weekday_valid"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.starts:%H:%M}-{self.ends:%H:%M}"

@@ -1,0 +1,166 @@
+"""The rules of an invitation practice (kutsukäytäntö): when the team meets,
+by when it must be asked, and what a chosen time breaks. Pure functions, so
+the convening page, the API and the slot finder share them."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from yhdessa.network.models import InvitationPractice
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int  # 0 = Monday
+    starts: time
+    ends: time
+
+
+def windows_of(practice: InvitationPractice) -> list[Window]:
+    return [Window(s.weekday, s.starts, s.ends) for s in practice.slots.all()]
+
+
+def subtract_working_days(day: date, count: int) -> date:
+    """The date ``count`` working days (Mon-Fri) before ``day``."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def request_deadline(practice: InvitationPractice, meeting_day: date) -> date | None:
+    """The last day on which a meeting on ``meeting_day`` may be requested."""
+    rule = practice.deadline_rule
+    if rule == InvitationPractice.DeadlineRule.WEEKDAY_OF_PREVIOUS_WEEK:
+        monday_of_meeting_week = meeting_day - timedelta(days=meeting_day.weekday())
+        return (
+            monday_of_meeting_week - timedelta(days=7) + timedelta(days=practice.deadline_weekday)
+        )
+    if rule == InvitationPractice.DeadlineRule.WORKING_DAYS_BEFORE:
+        return subtract_working_days(meeting_day, practice.deadline_working_days)
+    return None
+
+
+def _fits_window(windows: list[Window], start: datetime, end: datetime) -> bool:
+    return any(
+        w.weekday == start.weekday()
+        and w.starts <= start.time()
+        and end.time() <= w.ends
+        and start.date() == end.date()
+        for w in windows
+    )
+
+
+def _window_text(w: Window) -> str:
+    return _("%(weekday)s klo %(start)s–%(end)s") % {
+        "weekday": WEEKDAYS[w.weekday],
+        "start": formats.time_format(w.starts, "TIME_FORMAT"),
+        "end": formats.time_format(w.ends, "TIME_FORMAT"),
+    }
+
+
+def practice_warnings(
+    practice: InvitationPractice | None,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    requested_on: date | None = None,
+) -> list[str]:
+    """What a chosen time breaks in the practice, in the user's language."""
+    if practice is None:
+        return []
+    local_start = timezone.localtime(starts_at)
+    local_end = local_start + timedelta(minutes=duration_minutes)
+    requested_on = requested_on or timezone.localdate()
+    warnings = []
+    windows = windows_of(practice)
+    if windows and not _fits_window(windows, local_start, local_end):
+        warnings.append(
+            _("Aika ei osu tiimin kokoontumisaikaan (%(windows)s).")
+            % {"windows": ", ".join(_window_text(w) for w in windows)}
+        )
+    deadline = request_deadline(practice, local_start.date())
+    if deadline is not None and requested_on > deadline:
+        warnings.append(
+            _(
+                "Kutsukäytännön mukaan tähän aikaan pyydetään viimeistään %(deadline)s; "
+                "pyyntö on myöhässä."
+            )
+            % {"deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT")}
+        )
+    return warnings
+
+
+def describe_practice(practice: InvitationPractice) -> list[str]:
+    """The practice explained in words to the convener."""
+    lines = []
+    windows = windows_of(practice)
+    if windows:
+        lines.append(
+            _("Tiimi kokoontuu: %(windows)s.")
+            % {"windows": ", ".join(_window_text(w) for w in windows)}
+        )
+    rule = practice.deadline_rule
+    if rule == InvitationPractice.DeadlineRule.WEEKDAY_OF_PREVIOUS_WEEK:
+        lines.append(
+            _("Pyydä aika viimeistään edellisen viikon %(weekday)sna.")
+            % {"weekday": WEEKDAYS[practice.deadline_weekday]}
+        )
+    elif rule == InvitationPractice.DeadlineRule.WORKING_DAYS_BEFORE:
+        lines.append(
+            ngettext(
+                "Pyydä aika viimeistään %(count)d arkipäivä ennen tapaamista.",
+                "Pyydä aika viimeistään %(count)d arkipäivää ennen tapaamista.",
+                practice.deadline_working_days,
+            )
+            % {"count": practice.deadline_working_days}
+        )
+    channels = [
+        label
+        for flag, label in (
+            (practice.by_email, _("sähköposti")),
+            (practice.by_sms, _("tekstiviesti")),
+            (practice.by_phone, _("puhelu")),
+        )
+        if flag
+    ]
+    if channels:
+        lines.append(_("Kutsutapa: %(channels)s.") % {"channels": ", ".join(channels)})
+    lines.append(
+        _("Tavallinen kesto %(minutes)d min.") % {"minutes": practice.default_duration_minutes}
+    )
+    if practice.instructions:
+        lines.append(practice.instructions)
+    return lines
+
+
+def next_slots(
+    practice: InvitationPractice | None, *, now: datetime, count: int = 3
+) -> list[datetime]:
+    """The next window starts that keep the practice (slot finder)."""
+    if practice is None:
+        return []
+    windows = windows_of(practice)
+    if not windows:
+        return []
+    today = timezone.localtime(now).date()
+    found: list[datetime] = []
+    for offset in range(0, 120):
+        day = today + timedelta(days=offset)
+        deadline = request_deadline(practice, day)
+        if deadline is not None and today > deadline:
+            continue
+        for w in windows:
+            if w.weekday != day.weekday():
+                continue
+            start = timezone.make_aware(datetime.combine(day, w.starts))
+            if start > now:
+                found.append(start)
+        if len(found) >= count:
+            break
+    return sorted(found)[:count]

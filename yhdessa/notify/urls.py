@@ -1,0 +1,10 @@
+from django.urls import path
+
+from yhdessa.notify import views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.message_list, name="list"),
+    path("<int:pk>/", views.message_detail, name="detail"),
+    path("<int:pk>/retry/", views.message_retry, name="retry"),
+]

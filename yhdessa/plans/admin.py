@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from yhdessa.plans.models import StarArea
+
+admin.site.register(StarArea)

@@ -1,0 +1,150 @@
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdessa.accounts.models import User
+from yhdessa.errors import Conflict
+from yhdessa.meetings.models import Meeting
+from yhdessa.network.models import Professional
+from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
+from yhdessa.privacy import check_no_identity_codes
+
+MAX_ITEMS = 20
+MAX_TEXT = 1000
+
+
+def _require_convener(actor: User, meeting: Meeting) -> None:
+    professional = getattr(actor, "professional", None)
+    if professional is None or meeting.convener_id != professional.pk:
+        raise PermissionDenied(_("Vain koollekutsuja kirjaa tapaamisen ja yhteisen suunnitelman."))
+
+
+@transaction.atomic
+def record_star_notes(*, actor: User, meeting: Meeting, notes: dict[int, tuple[str, str]]) -> None:
+    """Notes per wellbeing star area: strengths and concerns."""
+    _require_convener(actor, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise Conflict(_("Tapaaminen on peruttu."))
+    areas = {a.number: a for a in StarArea.objects.all()}
+    unknown = set(notes) - set(areas)
+    if unknown:
+        raise ValidationError({"notes": _("Tuntematon tähden alue.")})
+    clean = {n: (s.strip(), c.strip()) for n, (s, c) in notes.items()}
+    for number, (strengths, concerns) in clean.items():
+        if len(strengths) > 2000 or len(concerns) > 2000:
+            raise ValidationError(
+                {f"area_{number}": _("Teksti on liian pitkä (enintään 2000 merkkiä).")}
+            )
+        check_no_identity_codes(**{f"area_{number}": [strengths, concerns]})
+    existing = {n.area_id: n for n in meeting.star_notes.all()}
+    for number, (strengths, concerns) in clean.items():
+        area = areas[number]
+        note = existing.get(area.pk)
+        if note is None:
+            if strengths or concerns:
+                StarNote.objects.create(
+                    meeting=meeting, area=area, strengths=strengths, concerns=concerns
+                )
+        elif strengths or concerns:
+            note.strengths, note.concerns = strengths, concerns
+            note.save(update_fields=["strengths", "concerns"])
+        else:
+            note.delete()
+
+
+@transaction.atomic
+def record_plan(
+    *,
+    actor: User,
+    meeting: Meeting,
+    matters: list[str],
+    actions: list[dict],
+    follow_up: str,
+    lead_ids: list[int],
+    next_contact: date,
+) -> JointPlan:
+    """Write (or rewrite) the joint plan of a held meeting."""
+    _require_convener(actor, meeting)
+    if meeting.status != Meeting.Status.HELD:
+        raise Conflict(_("Yhteinen suunnitelma kirjataan, kun tapaaminen on pidetty."))
+    errors: dict[str, str] = {}
+    matters = [m.strip() for m in matters if m and m.strip()]
+    if not matters:
+        errors["matters"] = _("Kirjaa vähintään yksi asia, johon tarvitaan muutosta tai ratkaisua.")
+    elif len(matters) > MAX_ITEMS or any(len(m) > MAX_TEXT for m in matters):
+        errors["matters"] = _("Enintään %(n)d asiaa, kukin enintään %(len)d merkkiä.") % {
+            "n": MAX_ITEMS,
+            "len": MAX_TEXT,
+        }
+    clean_actions = []
+    for action in actions:
+        where = action.get("where")
+        text = (action.get("text") or "").strip()
+        place = (action.get("place") or "").strip()
+        if not text:
+            continue
+        if where not in PlanAction.Where.values:
+            errors["actions"] = _(
+                "Toimenpiteen paikan pitää olla kotona, lapsen arjen ympäristössä tai muualla."
+            )
+        elif where == PlanAction.Where.ELSEWHERE and not place:
+            errors["actions"] = _("Kerro, missä muualla toimenpide tehdään.")
+        elif len(text) > MAX_TEXT or len(place) > 200:
+            errors["actions"] = _("Toimenpiteen teksti on liian pitkä.")
+        clean_actions.append(
+            {"where": where, "place": place if where == "elsewhere" else "", "text": text}
+        )
+    if not clean_actions and "actions" not in errors:
+        errors["actions"] = _("Kirjaa vähintään yksi toimenpide.")
+    elif len(clean_actions) > MAX_ITEMS:
+        errors["actions"] = _("Enintään %(n)d toimenpidettä.") % {"n": MAX_ITEMS}
+    follow_up = (follow_up or "").strip()
+    if not follow_up:
+        errors["follow_up"] = _("Sovi, miten yhteydenpito toteutetaan molempiin suuntiin.")
+    elif len(follow_up) > 2000:
+        errors["follow_up"] = _("Teksti on liian pitkä (enintään 2000 merkkiä).")
+    lead_ids = list(dict.fromkeys(lead_ids))
+    at_the_table = {meeting.convener_id} | {i.professional_id for i in meeting.invitations.all()}
+    leads = list(Professional.objects.select_related("organisation").filter(pk__in=lead_ids))
+    if not 1 <= len(lead_ids) <= 2:
+        errors["lead_professionals"] = _("Nimeä yksi vastuutyöntekijä tai vastuutyöntekijäpari.")
+    elif len(leads) != len(lead_ids) or not set(lead_ids) <= at_the_table:
+        errors["lead_professionals"] = _(
+            "Vastuutyöntekijän pitää olla tapaamiseen kutsuttu ammattilainen."
+        )
+    elif not all(p.organisation.is_public for p in leads):
+        errors["lead_professionals"] = _(
+            "Vastuutyöntekijäksi nimetään ammattilainen julkisesta palvelusta."
+        )
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    if not isinstance(next_contact, date):
+        errors["next_contact"] = _("Anna seuraavan yhteydenoton päivä.")
+    elif next_contact < meeting_day:
+        errors["next_contact"] = _("Seuraava yhteydenotto ei voi olla ennen tapaamista.")
+    elif (next_contact - meeting_day).days > 366:
+        errors["next_contact"] = _("Seuraava yhteydenotto on yli vuoden päässä.")
+    if errors:
+        raise ValidationError(errors)
+    check_no_identity_codes(
+        matters=matters,
+        actions=[a["text"] for a in clean_actions] + [a["place"] for a in clean_actions],
+        follow_up=follow_up,
+    )
+    plan, _created = JointPlan.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "matters": matters,
+            "follow_up": follow_up,
+            "next_contact": next_contact,
+            "updated_by": actor,
+        },
+    )
+    plan.actions.all().delete()
+    PlanAction.objects.bulk_create(
+        PlanAction(plan=plan, position=i, **a) for i, a in enumerate(clean_actions)
+    )
+    plan.lead_professionals.set(leads)
+    return plan

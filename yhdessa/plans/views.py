@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yhdessa.errors import Conflict
+from yhdessa.meetings.queries import read_meeting
+from yhdessa.plans.forms import PlanForm
+from yhdessa.plans.pdf import plan_pdf
+from yhdessa.plans.queries import plan_document_context, plan_queryset, read_plan
+from yhdessa.plans.services import record_plan
+from yhdessa.web import add_service_errors
+
+
+@login_required
+def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = read_meeting(request.user, meeting_pk)
+    if meeting.convener_id != getattr(getattr(request.user, "professional", None), "pk", None):
+        raise PermissionDenied
+    plan = plan_queryset().filter(meeting=meeting).first()
+    candidates = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
+    form = PlanForm(
+        request.POST or None,
+        candidates=candidates,
+        initial=PlanForm.initial_from(plan) if plan else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_plan(
+                actor=request.user,
+                meeting=meeting,
+                matters=data["matters"].splitlines(),
+                actions=form.actions(),
+                follow_up=data["follow_up"],
+                lead_ids=[int(p) for p in data["lead_professionals"]],
+                next_contact=data["next_contact"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Yhteinen suunnitelma on tallennettu."))
+            return redirect("plans:view", meeting_pk=meeting.pk)
+    return render(request, "plans/plan_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+def plan_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting, plan = read_plan(request.user, meeting_pk)
+    return render(request, "plans/plan.html", plan_document_context(meeting, plan))
+
+
+@login_required
+def plan_download(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting, plan = read_plan(request.user, meeting_pk, pdf=True)
+    response = HttpResponse(
+        plan_pdf(plan_document_context(meeting, plan)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="yhteinen-suunnitelma-{meeting.pk}.pdf"'
+    )
+    return response

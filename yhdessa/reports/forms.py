@@ -1,0 +1,19 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Alkaen"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Päättyen"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("Alkupäivän pitää olla ennen loppupäivää."))
+        return data
+
+    @staticmethod
+    def default() -> dict:
+        today = timezone.localdate()
+        return {"start": today.replace(month=1, day=1), "end": today}

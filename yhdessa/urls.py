@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yhdessa.api.api import api
+from yhdessa.meetings import views as meeting_views
+
+urlpatterns = [
+    path("", meeting_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("yhdessa.accounts.urls")),
+    path("concerns/", include("yhdessa.families.urls")),
+    path("meetings/", include("yhdessa.meetings.urls")),
+    path("plans/", include("yhdessa.plans.urls")),
+    path("messages/", include("yhdessa.notify.urls")),
+    path("audit/", include("yhdessa.audit.urls")),
+    path("reports/", include("yhdessa.reports.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
