@@ -10,3 +10,12 @@ class Conflict(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class PracticeNotKept(Exception):
+    """The chosen time breaks the team's invitation practice and the convener
+    has not confirmed that they convene anyway."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("; ".join(warnings))
+        self.warnings = warnings

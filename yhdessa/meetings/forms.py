@@ -14,10 +14,15 @@ class ConveneForm(forms.Form):
         label=_("Varattu aika"), choices=DURATIONS, coerce=int, initial=90
     )
     place = forms.CharField(
-        label=_("Paikka"), max_length=200, help_text=_("Missä perhe toivoo tapaavansa?")
+        label=_("Paikka"),
+        max_length=200,
+        help_text=_("Missä perhe toivoo tapaavansa?"),
+        error_messages={"required": _("Kerro paikka (perheen toive).")},
     )
     invitees = forms.MultipleChoiceField(
-        label=_("Kutsuttavat"), widget=forms.CheckboxSelectMultiple
+        label=_("Kutsuttavat"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi kutsuttava asiantuntija.")},
     )
     acknowledge = forms.BooleanField(
         label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),

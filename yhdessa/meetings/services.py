@@ -8,7 +8,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from yhdessa.accounts.models import User
-from yhdessa.errors import Conflict
+from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import Professional
@@ -38,9 +38,15 @@ def convene_meeting(
     duration_minutes: int,
     place: str,
     invitee_ids: list[int],
+    confirm_practice_exceptions: bool = True,
     now: datetime | None = None,
 ) -> Meeting:
-    """Convene a meeting: invitations to every invitee and to the family."""
+    """Convene a meeting: invitations to every invitee and to the family.
+
+    A time that breaks the team's invitation practice is recorded with its
+    warnings; with ``confirm_practice_exceptions=False`` it is refused with
+    PracticeNotKept instead, so that a page can ask the convener first.
+    """
     convener = _acting_professional(actor)
     if concern.convener_id != convener.pk:
         raise PermissionDenied(_("Vain huolen kirjannut lähityöntekijä voi kutsua koolle."))
@@ -84,6 +90,14 @@ def convene_meeting(
     # invited instead of the family centre team.
     team = None if concern.existing_support else team_for(concern.family.municipality_id)
     practice = getattr(team, "practice", None) if team else None
+    warnings = practice_warnings(
+        practice,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        requested_on=timezone.localtime(now).date(),
+    )
+    if warnings and not confirm_practice_exceptions:
+        raise PracticeNotKept(warnings)
     meeting = Meeting.objects.create(
         concern=concern,
         convener=convener,
@@ -91,12 +105,7 @@ def convene_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        practice_warnings=practice_warnings(
-            practice,
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            requested_on=timezone.localtime(now).date(),
-        ),
+        practice_warnings=warnings,
     )
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_list_access
-from yhdessa.errors import Conflict
+from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import ConveneForm, HeldForm
 from yhdessa.meetings.queries import read_concern, read_meeting, reason_for_meeting
 from yhdessa.meetings.services import convene_meeting, record_meeting_held
 from yhdessa.network.models import Expertise
-from yhdessa.network.practice import describe_practice, next_slots, practice_warnings
+from yhdessa.network.practice import describe_practice, next_slots
 from yhdessa.network.queries import invitable_professionals, team_for
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
@@ -84,10 +84,20 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        warnings = practice_warnings(
-            practice, starts_at=form.starts_at(), duration_minutes=data["duration_minutes"]
-        )
-        if warnings and not data["acknowledge"]:
+        try:
+            meeting = convene_meeting(
+                actor=request.user,
+                concern=concern,
+                starts_at=form.starts_at(),
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                invitee_ids=[int(i) for i in data["invitees"]],
+                confirm_practice_exceptions=data["acknowledge"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PracticeNotKept as refusal:
+            warnings = refusal.warnings
             form.add_error(
                 None,
                 _(
@@ -96,20 +106,8 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
                 ),
             )
         else:
-            try:
-                meeting = convene_meeting(
-                    actor=request.user,
-                    concern=concern,
-                    starts_at=form.starts_at(),
-                    duration_minutes=data["duration_minutes"],
-                    place=data["place"],
-                    invitee_ids=[int(i) for i in data["invitees"]],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
-                return redirect("meetings:detail", pk=meeting.pk)
+            messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
+            return redirect("meetings:detail", pk=meeting.pk)
     context = {
         "concern": concern,
         "team": team,

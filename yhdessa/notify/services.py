@@ -9,6 +9,7 @@ which the message stays visible as failed and can be retried by hand.
 """
 
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -83,8 +84,11 @@ def _send(message: OutboxMessage) -> None:
         connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
     )
     if message.ics:
-        method = "CANCEL" if "METHOD:CANCEL" in message.ics else "REQUEST"
-        email.attach("kutsu.ics", message.ics, f"text/calendar; method={method}; charset=UTF-8")
+        # A text/calendar part with its METHOD, as calendar clients expect.
+        part = MIMEText(message.ics, "calendar", "utf-8")
+        part.set_param("method", "CANCEL" if "METHOD:CANCEL" in message.ics else "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="kutsu.ics")
+        email.attach(part)
     email.send()
 
 
