@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
@@ -215,7 +215,7 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn):
         consent=payload.consent,
         existing_support=payload.existing_support,
     )
-    return 201, read_concern(request.user, concern.pk, via_api=True)
+    return Status(201, read_concern(request.user, concern.pk, via_api=True))
 
 
 @api.get("/concerns/{concern_id}", response={200: s.ConcernOut, **ERRORS}, tags=["concerns"])
@@ -236,7 +236,7 @@ def create_meeting(request: HttpRequest, payload: s.MeetingIn):
         place=payload.place,
         invitee_ids=payload.invitees,
     )
-    return 201, _meeting_out(_reload_meeting(request, meeting.pk))
+    return Status(201, _meeting_out(_reload_meeting(request, meeting.pk)))
 
 
 @api.get("/meetings/{meeting_id}", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"])

@@ -37,6 +37,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def family_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for_coordinator(request.user, family_pk)
-    page = Paginator(access_log_of(family), 100).get_page(request.GET.get("page"))
+    # Logged first, so that this read is on the page it produces.
     record_list_access(user=request.user, reads=[(family.pk, AccessLogEntry.Why.COORDINATOR)])
+    page = Paginator(access_log_of(family), 100).get_page(request.GET.get("page"))
     return render(request, "audit/family_log.html", {"family": family, "page": page})

@@ -1,0 +1,47 @@
+"""The access log: who read a family's data, what, when and why."""
+
+from django.urls import reverse
+
+from conftest import meeting_for
+from yhdessa.audit.models import AccessLogEntry
+
+
+def test_every_read_is_logged_with_its_reason(client, network):
+    meeting = meeting_for(network)
+    family = meeting.concern.family
+    client.force_login(network.member)  # invited
+    client.get(reverse("meetings:detail", args=[meeting.pk]))
+    client.force_login(network.coordinator)
+    client.get(reverse("meetings:detail", args=[meeting.pk]))
+    client.get(reverse("families:detail", args=[meeting.concern_id]))
+    rows = list(
+        AccessLogEntry.objects.filter(family=family, what__in=["meeting", "concern"])
+        .order_by("pk")
+        .values_list("user__username", "what", "why")
+    )
+    assert rows == [
+        ("member", "meeting", "invited"),
+        ("coordinator", "meeting", "coordinator"),
+        ("coordinator", "concern", "coordinator"),
+    ]
+
+
+def test_a_coordinator_lists_who_has_read_a_family(client, network):
+    meeting = meeting_for(network)
+    family = meeting.concern.family
+    client.force_login(network.member)
+    client.get(reverse("meetings:detail", args=[meeting.pk]))
+    client.force_login(network.coordinator)
+    families = client.get(reverse("audit:families"), {"q": family.reference}).content.decode()
+    assert "Perhe K" in families
+    page = client.get(reverse("audit:family_log", args=[family.pk])).content.decode()
+    assert "Mikko Harju" in page and "kutsuttu asiantuntija" in page and "Yhdessä aika" in page
+
+
+def test_the_log_is_for_the_coordinator_of_the_municipality_only(client, network):
+    family = meeting_for(network).concern.family
+    client.force_login(network.convener)
+    assert client.get(reverse("audit:families")).status_code == 403
+    client.force_login(network.coordinator2)
+    assert client.get(reverse("audit:family_log", args=[family.pk])).status_code == 404
+    assert "Perhe K" not in client.get(reverse("audit:families")).content.decode()
