@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,9 @@ from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import backoff, deliver
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_request_only_writes_the_outbox_and_the_worker_delivers(network, smtp_server):
+    """The real worker command, on committed rows as in production."""
     meeting_for(network)
     # Convening wrote messages and their tasks, but talked to no mail server.
     assert smtp_server.messages == []
