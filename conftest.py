@@ -9,9 +9,11 @@ family centre team member in Järvelä who has a login), ``coordinator``
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from importlib import import_module
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from yhdessa.accounts.models import User
@@ -76,8 +78,24 @@ def _professional(name, org, town, codes, user=None, email=True) -> Professional
     return person
 
 
+REFERENCE_DATA = [
+    "yhdessa.network.migrations.0002_expertise_reference",
+    "yhdessa.families.migrations.0002_concern_topics",
+    "yhdessa.plans.migrations.0002_star_areas",
+]
+
+
+def ensure_reference_data() -> None:
+    """A transactional test (browser, worker) starts from a flushed database:
+    seed the reference data again with the data migrations' own loaders."""
+    if not Expertise.objects.exists():
+        for module in REFERENCE_DATA:
+            import_module(module).load(django_apps, None)
+
+
 @pytest.fixture
 def network(db) -> Network:
+    ensure_reference_data()
     town = Municipality.objects.create(name="Järvelä")
     town2 = Municipality.objects.create(name="Koivuranta")
     county = Organisation.objects.create(name="Hyvinvointialue", sector="county_social")

@@ -13,7 +13,7 @@ from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import backoff, deliver
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_request_only_writes_the_outbox_and_the_worker_delivers(network, smtp_server):
     """The real worker command, on committed rows as in production."""
     meeting_for(network)

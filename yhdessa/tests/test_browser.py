@@ -1,0 +1,151 @@
+"""The path in a real browser: Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import PASSWORD, meeting_for, next_thursday_at
+from yhdessa.families.models import Concern
+from yhdessa.meetings.models import Meeting
+from yhdessa.plans.services import record_plan
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Debian's chromium is not installed (apt-get install chromium); .ci/run installs it",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# by the tests themselves are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser, live_server, username, width=1280):
+    page = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def test_a_convener_raises_a_concern_and_convenes(browser, live_server, network):
+    page = log_in(browser, live_server, "convener")
+    assert page.locator("html").get_attribute("lang") == "fi"
+    page.get_by_role("link", name="Ota huoli puheeksi").first.click()
+    page.fill("#id_alias", "Perhe S")
+    page.fill("#id_children_birth_years", str(timezone.localdate().year - 5))
+    page.fill("#id_email", "perhe.s@koti.example")
+    page.get_by_label("Arkirytmi").check()
+    page.fill("#id_summary", "Aamut ovat vaikeita.")
+    page.get_by_label("Perhe on antanut suostumuksensa").check()
+    page.get_by_role("button", name="Tallenna huoli").click()
+    page.get_by_text("Huoli on kirjattu.").wait_for()
+    page.get_by_role("link", name="Kutsu Yhdessä aika koolle").click()
+
+    # Choosing expertise re-orders the team in place (htmx), keeping ticks.
+    page.get_by_label("Mikko Harju").check()
+    page.locator("input[name=expertise][value=family_counselling]").check()
+    page.locator(".person.match", has_text="Antti Rinne").wait_for()
+    assert page.locator(".person").first.inner_text().startswith("Antti Rinne")
+    assert page.get_by_label("Mikko Harju").is_checked()
+
+    starts = timezone.localtime(next_thursday_at(8))
+    page.fill("#id_date", starts.date().isoformat())
+    page.fill("#id_time", "08:00")
+    page.get_by_role("button", name="Lähetä kutsut").click()
+    page.get_by_text("Kutsut lähtevät nyt kutsutuille ja perheelle.").wait_for()
+    meeting = Meeting.objects.get(concern=Concern.objects.get(family__alias="Perhe S"))
+    assert meeting.starts_at == starts
+    assert {i.professional.name for i in meeting.invitations.all()} == {"Mikko Harju"}
+    assert page.get_by_text("odottaa lähetystä").count() == 2  # Mikko and the family
+
+
+def test_a_time_against_the_practice_asks_for_confirmation(browser, live_server, network):
+    from conftest import concern_for
+
+    concern = concern_for(network.convener)
+    page = log_in(browser, live_server, "convener")
+    page.goto(f"{live_server.url}/meetings/convene/{concern.pk}/")
+    page.get_by_label("Leena Koivisto").check()
+    page.fill("#id_date", timezone.localtime(next_thursday_at(14)).date().isoformat())
+    page.fill("#id_time", "14:00")
+    page.get_by_role("button", name="Lähetä kutsut").click()
+    page.get_by_text("Aika ei osu tiimin kokoontumisaikaan").wait_for()
+    assert not Meeting.objects.exists()
+    page.get_by_label("Kutsun poikkeuksesta huolimatta").check()
+    page.get_by_role("button", name="Lähetä kutsut").click()
+    page.get_by_text("Kutsuttu kutsukäytännöstä poiketen").wait_for()
+    assert Meeting.objects.count() == 1
+
+
+def test_pages_fit_a_phone(browser, live_server, network):
+    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
+    record_plan(
+        actor=network.convener,
+        meeting=held,
+        matters=["Iltarutiini"],
+        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
+        follow_up="Mikko soittaa.",
+        lead_ids=[network.people["mikko"].pk],
+        next_contact=timezone.localdate() + timedelta(days=7),
+    )
+    page = log_in(browser, live_server, "convener", width=360)
+    for path in (
+        "/",
+        "/concerns/new/",
+        f"/meetings/convene/{held.concern_id}/",
+        f"/meetings/{held.pk}/",
+        f"/plans/{held.pk}/",
+        f"/plans/{held.pk}/edit/",
+        "/messages/",
+    ):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide on a 360px phone"
+
+
+def test_the_plan_prints_without_the_app_around_it(browser, live_server, network):
+    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
+    record_plan(
+        actor=network.convener,
+        meeting=held,
+        matters=["Iltarutiini"],
+        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
+        follow_up="Mikko soittaa.",
+        lead_ids=[network.people["mikko"].pk],
+        next_contact=timezone.localdate() + timedelta(days=7),
+    )
+    page = log_in(browser, live_server, "member")  # the lead professional
+    page.get_by_role("link", name="Avaa").click()
+    page.emulate_media(media="print")
+    assert page.locator("header.top").is_hidden()
+    assert page.get_by_role("button", name="Tulosta perheelle").is_hidden()
+    assert page.get_by_text("Kuvallinen iltarutiini").is_visible()
