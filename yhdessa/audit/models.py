@@ -14,6 +14,7 @@ class AccessLogEntry(models.Model):
         PLAN_PDF = "plan_pdf", _("yhteinen suunnitelma (PDF)")
         MESSAGES = "messages", _("viestit")
         LIST = "list", _("luettelo")
+        ACCESS_LOG = "access_log", _("käyttöloki")
 
     class Why(models.TextChoices):
         CONVENER = "convener", _("koollekutsuja")

@@ -11,7 +11,7 @@ from yhdessa.audit.queries import (
     families_for_coordinator,
     get_family_for_coordinator,
 )
-from yhdessa.audit.services import record_list_access
+from yhdessa.audit.services import record_access, record_list_access
 
 
 @login_required
@@ -38,6 +38,11 @@ def family_list(request: HttpRequest) -> HttpResponse:
 def family_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = get_family_for_coordinator(request.user, family_pk)
     # Logged first, so that this read is on the page it produces.
-    record_list_access(user=request.user, reads=[(family.pk, AccessLogEntry.Why.COORDINATOR)])
+    record_access(
+        user=request.user,
+        family_id=family.pk,
+        what=AccessLogEntry.What.ACCESS_LOG,
+        why=AccessLogEntry.Why.COORDINATOR,
+    )
     page = Paginator(access_log_of(family), 100).get_page(request.GET.get("page"))
     return render(request, "audit/family_log.html", {"family": family, "page": page})

@@ -8,8 +8,12 @@ DURATIONS = [(m, _("%(m)d min") % {"m": m}) for m in (30, 45, 60, 75, 90, 120, 1
 
 
 class ConveneForm(forms.Form):
-    date = forms.DateField(label=_("Päivä"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Kellonaika"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        label=_("Päivä"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Kellonaika"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     duration_minutes = forms.TypedChoiceField(
         label=_("Varattu aika"), choices=DURATIONS, coerce=int, initial=90
     )

@@ -52,7 +52,7 @@ class PlanForm(forms.Form):
     )
     next_contact = forms.DateField(
         label=_("Seuraava yhteydenotto (sovittu perheen kanssa)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, candidates=(), **kwargs):

@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Alkaen"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Päättyen"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Alkaen"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Päättyen"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         data = super().clean()

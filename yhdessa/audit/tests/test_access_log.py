@@ -36,6 +36,8 @@ def test_a_coordinator_lists_who_has_read_a_family(client, network):
     assert "Perhe K" in families
     page = client.get(reverse("audit:family_log", args=[family.pk])).content.decode()
     assert "Mikko Harju" in page and "kutsuttu asiantuntija" in page and "Yhdessä aika" in page
+    # Reading the log is itself a read of the family's data, and says so.
+    assert AccessLogEntry.objects.filter(user=network.coordinator, what="access_log").exists()
 
 
 def test_the_log_is_for_the_coordinator_of_the_municipality_only(client, network):

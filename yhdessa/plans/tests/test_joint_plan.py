@@ -52,6 +52,8 @@ def test_rewriting_the_plan_replaces_it(client, network, held_meeting):
     assert [a.text for a in plan.actions.all()] == ["Uusi", "Perhekahvila torstaisin"]
     form = client.get(url).content.decode()
     assert "Perhekahvila torstaisin" in form
+    # A date input only shows an ISO date: the saved next contact must be there.
+    assert f'value="{plan.next_contact.isoformat()}"' in form
 
 
 @pytest.mark.parametrize(

@@ -366,7 +366,10 @@ class Command(BaseCommand):
             consent=True,
             existing_support=False,
         )
-        starts = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+        now = timezone.localtime()
+        starts = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0) - timedelta(
+            hours=1
+        )
         convene_meeting(
             actor=convener,
             concern=waiting,
