@@ -81,3 +81,12 @@ def test_the_family_gets_its_invitation_in_its_language(network):
     assert "Välkommen till Yhdessä-mötet!" in family.body
     professional = OutboxMessage.objects.filter(to_family=False).first()
     assert professional.subject.startswith("Kutsu: Yhdessä aika")
+
+
+def test_error_pages_speak_the_users_language(client, network):
+    client.force_login(network.convener2)
+    page = client.get(reverse("meetings:detail", args=[999])).content.decode()
+    assert "Sivua ei löytynyt" in page
+    client.force_login(network.coordinator)
+    page = client.get(reverse("families:create"), follow=True).content.decode()
+    assert "Vain verkoston ammattilainen voi kirjata huolen." in page
