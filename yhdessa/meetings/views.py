@@ -23,11 +23,17 @@ from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import record_star_notes
 from yhdessa.web import add_service_errors
 
+START_PAGE_FAMILIES = 50
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    led = list(plans_led_by(user))
+    # The nearest next contacts first (overdue ones at the top); a long
+    # caseload is counted rather than listed, so the page stays quick.
+    led_all = plans_led_by(user)
+    led = list(led_all[:START_PAGE_FAMILIES])
+    led_total = led_all.count() if len(led) == START_PAGE_FAMILIES else len(led)
     meetings = list(dashboard.open_meetings(user))
     waiting = list(dashboard.concerns_waiting(user))
     pid = getattr(getattr(user, "professional", None), "pk", None)
