@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "meetings/home.html",
         {
             "led": led,
+            "led_total": led_total,
             "meetings": meetings,
             "waiting": waiting,
             "now": timezone.now(),

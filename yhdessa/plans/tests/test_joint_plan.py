@@ -151,3 +151,27 @@ def test_nobody_else_reads_the_plan(client, network, held_meeting):
     client.force_login(network.coordinator)
     assert client.get(reverse("plans:view", args=[held_meeting.pk])).status_code == 200
     assert client.get(reverse("plans:edit", args=[held_meeting.pk])).status_code == 403
+
+
+def test_a_long_caseload_shows_the_nearest_contacts_and_the_total(client, network, settings):
+    from yhdessa.meetings import views
+
+    held = [meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2)) for _ in range(3)]
+    for days, meeting in enumerate(held):
+        client.force_login(network.convener)
+        client.post(
+            reverse("plans:edit", args=[meeting.pk]),
+            plan_data(
+                network,
+                meeting,
+                next_contact=(meeting.starts_at + timedelta(days=30 - days)).date().isoformat(),
+            ),
+        )
+    views.START_PAGE_FAMILIES, saved = 2, views.START_PAGE_FAMILIES
+    try:
+        client.force_login(network.member)
+        page = client.get(reverse("home")).content.decode()
+    finally:
+        views.START_PAGE_FAMILIES = saved
+    assert page.count('href="/plans/') == 2
+    assert "perheitä on yhteensä 3" in page
