@@ -80,6 +80,7 @@ def _professional(name, org, town, codes, user=None, email=True) -> Professional
 
 REFERENCE_DATA = [
     "yhdessa.network.migrations.0002_expertise_reference",
+    "yhdessa.network.migrations.0004_task_areas",
     "yhdessa.families.migrations.0002_concern_topics",
     "yhdessa.plans.migrations.0002_star_areas",
 ]

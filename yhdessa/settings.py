@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yhdessa.audit",
     "yhdessa.reports",
     "yhdessa.api",
+    "yhdessa.interop",
 ]
 
 MIDDLEWARE = [

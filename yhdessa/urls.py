@@ -14,6 +14,7 @@ urlpatterns = [
     path("messages/", include("yhdessa.notify.urls")),
     path("audit/", include("yhdessa.audit.urls")),
     path("reports/", include("yhdessa.reports.urls")),
+    path("network/", include("yhdessa.network.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

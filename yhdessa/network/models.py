@@ -7,6 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from yhdessa.i18n import TranslatedName
 
+LANGUAGES_OF_SERVICE = [
+    ("fi", _("suomi")),
+    ("sv", _("ruotsi")),
+    ("en", _("englanti")),
+    ("se", _("saame")),
+    ("ru", _("venäjä")),
+    ("et", _("viro")),
+    ("uk", _("ukraina")),
+    ("ar", _("arabia")),
+    ("so", _("somali")),
+    ("fa", _("persia")),
+    ("fse", _("suomalainen viittomakieli")),
+]
+LANGUAGE_CODES = {code for code, _label in LANGUAGES_OF_SERVICE}
+
 
 class Region(models.Model):
     """A wellbeing services county (hyvinvointialue)."""
@@ -42,6 +57,26 @@ class Municipality(models.Model):
         return self.name
 
 
+class FamilyCentreArea(models.Model):
+    """A family centre area (perhekeskusalue) within a municipality."""
+
+    name = models.CharField(_("nimi"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name=_("kunta")
+    )
+
+    class Meta:
+        verbose_name = _("perhekeskusalue")
+        verbose_name_plural = _("perhekeskusalueet")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_in_town")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     class Sector(models.TextChoices):
         COUNTY_SOCIAL = "county_social", _("hyvinvointialue, sosiaalipalvelut")
@@ -55,11 +90,36 @@ class Organisation(models.Model):
 
     name = models.CharField(_("nimi"), max_length=200)
     sector = models.CharField(_("sektori"), max_length=30, choices=Sector.choices)
+    business_id = models.CharField(
+        _("y-tunnus"), max_length=9, blank=True, help_text=_("Muodossa 1234567-8.")
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="organisations", blank=True, verbose_name=_("toimii kunnissa")
+    )
+    areas = models.ManyToManyField(
+        FamilyCentreArea,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("perhekeskusalueet"),
+    )
+    email = models.EmailField(_("sähköposti"), blank=True)
+    phone = models.CharField(_("puhelin"), max_length=40, blank=True)
+    address = models.CharField(_("osoite"), max_length=300, blank=True)
+    website = models.URLField(_("verkkosivu"), blank=True)
+    languages = models.JSONField(_("palvelukielet"), default=list, blank=True)
+    ptv_id = models.CharField(_("PTV-tunniste"), max_length=36, blank=True)
 
     class Meta:
         verbose_name = _("organisaatio")
         verbose_name_plural = _("organisaatiot")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_id"],
+                condition=~models.Q(business_id=""),
+                name="organisation_business_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -111,6 +171,7 @@ class Professional(models.Model):
     expertise = models.ManyToManyField(
         Expertise, related_name="professionals", blank=True, verbose_name=_("osaaminen")
     )
+    languages = models.JSONField(_("kielet"), default=list, blank=True)
     is_active = models.BooleanField(_("aktiivinen"), default=True)
 
     class Meta:
@@ -128,6 +189,14 @@ class FamilyCentreTeam(models.Model):
     name = models.CharField(_("nimi"), max_length=200)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("kunta")
+    )
+    area = models.ForeignKey(
+        FamilyCentreArea,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        null=True,
+        blank=True,
+        verbose_name=_("perhekeskusalue"),
     )
     members = models.ManyToManyField(
         Professional, related_name="teams", blank=True, verbose_name=_("jäsenet")
@@ -212,3 +281,80 @@ class SlotWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class TaskArea(TranslatedName):
+    """A task area of the family centre (THL), for the service map."""
+
+    code = models.SlugField(_("koodi"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+
+    class Meta:
+        verbose_name = _("perhekeskuksen tehtäväalue")
+        verbose_name_plural = _("perhekeskuksen tehtäväalueet")
+        ordering = ["position", "code"]
+
+
+class ServiceOffer(models.Model):
+    """An organisation offers something of a task area in a municipality."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("organisaatio"),
+    )
+    task_area = models.ForeignKey(
+        TaskArea, on_delete=models.PROTECT, related_name="offers", verbose_name=_("tehtäväalue")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="offers", verbose_name=_("kunta")
+    )
+    description = models.CharField(_("kuvaus"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("palvelu")
+        verbose_name_plural = _("palvelut")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "task_area", "municipality"],
+                name="one_offer_per_task_and_town",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.task_area}"
+
+
+class DirectoryChange(models.Model):
+    """Who changed what in the directory, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("lisätty")
+        UPDATED = "updated", _("muutettu")
+        DEACTIVATED = "deactivated", _("poistettu käytöstä")
+        IMPORTED = "imported", _("tuotu")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("muuttaja"),
+    )
+    at = models.DateTimeField(_("milloin"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("muutos"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("kohde"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("kohteen tunniste"))
+    object_repr = models.CharField(_("kohteen nimi"), max_length=200)
+    changes = models.JSONField(_("muutokset"), default=dict, blank=True)
+    source = models.CharField(_("lähde"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("hakemiston muutos")
+        verbose_name_plural = _("hakemiston muutokset")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.action} {self.object_repr}"

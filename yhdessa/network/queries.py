@@ -1,8 +1,8 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from yhdessa.accounts.models import User
 from yhdessa.families.models import Concern
-from yhdessa.network.models import Expertise, FamilyCentreTeam, Professional
+from yhdessa.network.models import Expertise, FamilyCentreTeam, Organisation, Professional
 
 
 def team_for(municipality_id: int) -> FamilyCentreTeam | None:
@@ -43,3 +43,58 @@ def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
             "practice__slots",
         )
     )
+
+
+def search_professionals(
+    *,
+    q: str = "",
+    expertise: str = "",
+    municipality_id: int | None = None,
+    language: str = "",
+    sector: str = "",
+) -> QuerySet[Professional]:
+    """ "Who offers what here": active professionals by expertise, place, language
+    and sector, across organisation lines."""
+    people = _professionals_with_expertise().filter(is_active=True).select_related("municipality")
+    if q:
+        people = people.filter(
+            Q(name__icontains=q) | Q(title__icontains=q) | Q(organisation__name__icontains=q)
+        )
+    if expertise:
+        people = people.filter(expertise__code=expertise)
+    if municipality_id:
+        people = people.filter(municipality_id=municipality_id)
+    if language:
+        # JSON containment is not portable to SQLite; the code is a short token.
+        people = people.filter(languages__icontains=f'"{language}"')
+    if sector:
+        people = people.filter(organisation__sector=sector)
+    return people.order_by("name").distinct()
+
+
+def organisations_managed_by(user: User) -> QuerySet[Organisation]:
+    """A coordinator keeps the organisations serving their municipality, and
+    those not yet tied to any."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if not user.is_coordinator:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(municipalities=user.municipality_id) | Q(municipalities=None)
+    ).distinct()
+
+
+def professionals_managed_by(user: User) -> QuerySet[Professional]:
+    if user.is_superuser:
+        return Professional.objects.all()
+    if not user.is_coordinator:
+        return Professional.objects.none()
+    return Professional.objects.filter(municipality_id=user.municipality_id)
+
+
+def teams_managed_by(user: User) -> QuerySet[FamilyCentreTeam]:
+    if user.is_superuser:
+        return FamilyCentreTeam.objects.all()
+    if not user.is_coordinator:
+        return FamilyCentreTeam.objects.none()
+    return FamilyCentreTeam.objects.filter(municipality_id=user.municipality_id)

@@ -18,7 +18,9 @@ from yhdessa.network.models import (
     Organisation,
     Professional,
     Region,
+    ServiceOffer,
     SlotWindow,
+    TaskArea,
 )
 from yhdessa.plans.services import record_plan, record_star_notes
 
@@ -179,6 +181,7 @@ class Command(BaseCommand):
             Organisation.objects.get_or_create(name=n, defaults={"sector": s})[0]
             for n, s in ORGANISATIONS
         ]
+        self._service_map(orgs, towns)
         expertise = {e.code: e for e in Expertise.objects.all()}
         people = {}
         for username, name, title, org, town, email, codes in PEOPLE:
@@ -193,6 +196,12 @@ class Command(BaseCommand):
                 },
             )
             person.expertise.set([expertise[c] for c in codes])
+            person.languages = (
+                ["fi", "sv"]
+                if "Berg" in name
+                else (["fi", "en"] if name in ("Riikka Laine", "Antti Rinne") else ["fi"])
+            )
+            person.save(update_fields=["languages"])
             if username:
                 person.user = self._user(username, name, towns[town])
                 person.save(update_fields=["user"])
@@ -243,6 +252,37 @@ class Command(BaseCommand):
                 f"Demo network ready. Users: convener, convener2, coordinator, lead; password {PASSWORD}"
             )
         )
+
+    def _service_map(self, orgs, towns) -> None:
+        """Who offers what: Koivuranta has no violence work (a gap), Järvelä has
+        three providers of meeting places and peer support (an overlap)."""
+        both = list(towns.values())
+        serves = [
+            both,
+            both,
+            [towns["Järvelä"]],
+            [towns["Koivuranta"]],
+            [towns["Järvelä"]],
+            [towns["Järvelä"]],
+        ]
+        offers = [
+            ["parenting_relationships", "early_support", "divorce_support", "guidance_counselling"],
+            ["growth_development", "early_support"],
+            ["growth_development", "violence_prevention", "meeting_places"],
+            ["growth_development", "meeting_places"],
+            ["meeting_places", "parenting_relationships", "divorce_support"],
+            ["meeting_places"],
+        ]
+        areas = {a.code: a for a in TaskArea.objects.all()}
+        for org, places, codes in zip(orgs, serves, offers, strict=True):
+            org.municipalities.set(places)
+            for code in codes:
+                for town in places:
+                    ServiceOffer.objects.get_or_create(
+                        organisation=org, task_area=areas[code], municipality=town
+                    )
+        orgs[4].business_id, orgs[4].languages = "2077474-0", ["fi", "sv", "en"]
+        orgs[4].save(update_fields=["business_id", "languages"])
 
     def _user(
         self, username: str, name: str, town: Municipality, role: str = User.Role.PROFESSIONAL

@@ -1,0 +1,399 @@
+"""The network as a CSV file: organisations, professionals and team memberships.
+
+One file, one row per record, a `record` column saying which:
+
+    record,organisation,sector,business_id,municipalities,name,title,email,phone,expertise,languages,team,active
+    organisation,Perhekulma ry,ngo,1234567-8,Järvelä|Koivuranta,,,info@x.fi,,,fi|sv,,
+    professional,Perhekulma ry,,,Järvelä,Riikka Laine,perhetyöntekijä,riikka@x.fi,,ngo_family_work,fi,,yes
+    membership,,,,Järvelä,,,riikka@x.fi,,,,Järvelän perhekeskustiimi,
+
+Lists inside a cell are separated by `|`. Comma or semicolon delimited (as
+Finnish spreadsheets save), UTF-8 with or without a byte order mark.
+Organisations are matched by business ID or name, professionals by email
+(or, without one, by name within the organisation), teams by name within
+their municipality. The import is all or nothing, and
+importing the same file again changes nothing.
+"""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yhdessa.accounts.models import User
+from yhdessa.network.models import (
+    Expertise,
+    FamilyCentreTeam,
+    Municipality,
+    Organisation,
+    Professional,
+)
+from yhdessa.network.services import (
+    ORGANISATION_FIELDS,
+    PROFESSIONAL_FIELDS,
+    save_organisation,
+    save_professional,
+    set_team_members,
+    snapshot,
+)
+
+COLUMNS = [
+    "record",
+    "organisation",
+    "sector",
+    "business_id",
+    "municipalities",
+    "name",
+    "title",
+    "email",
+    "phone",
+    "expertise",
+    "languages",
+    "team",
+    "active",
+]
+TRUE = {"1", "yes", "kyllä", "k", "true", "x", "ja"}
+FALSE = {"0", "no", "ei", "e", "false", "nej", ""}
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Report:
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    done: Counter = field(default_factory=Counter)
+    new_municipalities: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> list[str]:
+        labels = {
+            "organisation_created": _("uusia organisaatioita"),
+            "organisation_updated": _("muuttuneita organisaatioita"),
+            "organisation_unchanged": _("ennallaan olevia organisaatioita"),
+            "professional_created": _("uusia ammattilaisia"),
+            "professional_updated": _("muuttuneita ammattilaisia"),
+            "professional_unchanged": _("ennallaan olevia ammattilaisia"),
+            "team_created": _("uusia tiimejä"),
+            "membership_created": _("uusia tiimijäsenyyksiä"),
+            "membership_unchanged": _("ennallaan olevia tiimijäsenyyksiä"),
+        }
+        return [f"{labels[key]}: {count}" for key, count in self.done.items() if count]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in (cell or "").split("|") if part.strip()]
+
+
+def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
+    """The file's rows with their line numbers, or why it cannot be read."""
+    if len(data) > MAX_BYTES:
+        return [], [(0, _("Tiedosto on liian suuri (enintään 5 Mt)."))]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [(0, _("Tiedoston pitää olla UTF-8-muodossa (tallenna CSV UTF-8 -muodossa)."))]
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("record", "name", "organisation", "email") if c not in header]
+    if missing:
+        return [], [
+            (
+                1,
+                _("Otsikkorivistä puuttuu sarake: %(columns)s. Sarakkeet ovat: %(all)s.")
+                % {"columns": ", ".join(missing), "all": ", ".join(COLUMNS)},
+            )
+        ]
+    rows = []
+    try:
+        for row in reader:
+            clean = {
+                (k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else ""
+                for k, v in row.items()
+            }
+            if any(clean.values()):
+                rows.append((reader.line_num, clean))
+    except csv.Error as error:
+        return [], [(reader.line_num, _("Tiedostoa ei voi lukea: %(error)s") % {"error": error})]
+    if not rows:
+        return [], [(0, _("Tiedostossa ei ole yhtään riviä."))]
+    return rows, []
+
+
+def import_network(data: bytes, *, actor: User | None, apply: bool, source: str = "CSV") -> Report:
+    """Check every row; write them all only if ``apply`` and no row is bad."""
+    report = Report()
+    rows, report.errors = read_rows(data)
+    if report.errors:
+        return report
+    try:
+        with transaction.atomic():
+            _import_rows(rows, actor=actor, report=report, source=source)
+            if report.errors or not apply:
+                raise _Rollback
+    except _Rollback:
+        return report
+    report.applied = True
+    return report
+
+
+def _row_error(report: Report, line: int, error: ValidationError | str) -> None:
+    if isinstance(error, ValidationError):
+        messages = (
+            [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+        report.errors.append((line, "; ".join(messages)))
+    else:
+        report.errors.append((line, error))
+
+
+def _municipalities(names: list[str], report: Report) -> list[Municipality]:
+    found = []
+    for name in names:
+        town, created = Municipality.objects.get_or_create(name=name)
+        if created:
+            report.new_municipalities.append(name)
+        found.append(town)
+    return found
+
+
+def _import_rows(rows, *, actor, report: Report, source: str) -> None:
+    expertise = {e.code: e.pk for e in Expertise.objects.all()}
+    for line, row in rows:
+        kind = row.get("record", "").lower()
+        try:
+            if kind in ("organisation", "organisaatio"):
+                _organisation(row, actor, report, source)
+            elif kind in ("professional", "ammattilainen"):
+                _professional(row, actor, report, source, expertise)
+            elif kind in ("membership", "jäsenyys"):
+                _membership(row, actor, report, source)
+            else:
+                raise ValidationError(
+                    _(
+                        "Tuntematon record-arvo %(value)s: käytä organisation, "
+                        "professional tai membership."
+                    )
+                    % {"value": kind or "–"}
+                )
+        except ValidationError as error:
+            _row_error(report, line, error)
+
+
+def _find_organisation(key: str) -> Organisation | None:
+    if not key:
+        return None
+    return (
+        Organisation.objects.filter(business_id=key).first()
+        or Organisation.objects.filter(name__iexact=key).first()
+    )
+
+
+def _organisation(row, actor, report, source) -> None:
+    if not row.get("organisation"):
+        raise ValidationError(_("Organisaation nimi puuttuu."))
+    existing = (
+        _find_organisation(row.get("business_id", ""))
+        or Organisation.objects.filter(name__iexact=row["organisation"]).first()
+    )
+    data = {
+        "name": row["organisation"],
+        "sector": row.get("sector", ""),
+        "business_id": row.get("business_id", ""),
+        "email": row.get("email", ""),
+        "phone": row.get("phone", ""),
+        "languages": _split(row.get("languages", "")),
+    }
+    if existing is not None:
+        for keep in ("address", "website"):
+            data[keep] = getattr(existing, keep)
+    towns = _municipalities(_split(row.get("municipalities", "")), report)
+    before = (
+        (
+            snapshot(existing, ORGANISATION_FIELDS),
+            sorted(existing.municipalities.values_list("pk", flat=True)),
+        )
+        if existing
+        else None
+    )
+    saved = save_organisation(
+        actor=actor,
+        organisation=existing,
+        data=data,
+        municipality_ids=[t.pk for t in towns],
+        source=source,
+    )
+    after = (
+        snapshot(saved, ORGANISATION_FIELDS),
+        sorted(saved.municipalities.values_list("pk", flat=True)),
+    )
+    report.done[
+        "organisation_"
+        + ("created" if before is None else "unchanged" if before == after else "updated")
+    ] += 1
+
+
+def _professional(row, actor, report, source, expertise) -> None:
+    organisation = _find_organisation(row.get("organisation", ""))
+    if organisation is None:
+        raise ValidationError(
+            _(
+                "Organisaatiota %(name)s ei löydy: lisää sille organisation-rivi "
+                "ennen ammattilaisia."
+            )
+            % {"name": row.get("organisation") or "–"}
+        )
+    towns = _split(row.get("municipalities", ""))
+    if len(towns) != 1:
+        raise ValidationError(_("Ammattilaiselle annetaan yksi kunta."))
+    codes = _split(row.get("expertise", ""))
+    unknown = sorted(set(codes) - set(expertise))
+    if unknown:
+        raise ValidationError(
+            _("Tuntematon osaamisen koodi: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    active = row.get("active", "").lower()
+    if active not in TRUE | FALSE:
+        raise ValidationError(_("Sarakkeen active arvo on yes tai no."))
+    email = row.get("email", "")
+    # Matched by email; someone reached only by phone, by name within the organisation.
+    existing = (
+        Professional.objects.filter(email__iexact=email).first()
+        if email
+        else Professional.objects.filter(
+            email="", name__iexact=row.get("name", ""), organisation=organisation
+        ).first()
+    )
+    data = {
+        "name": row.get("name", ""),
+        "title": row.get("title", ""),
+        "organisation": organisation,
+        "municipality": _municipalities(towns, report)[0],
+        "email": email,
+        "phone": row.get("phone", ""),
+        "languages": _split(row.get("languages", "")),
+        "is_active": active in TRUE or active == "",
+    }
+    before = (
+        (
+            snapshot(existing, PROFESSIONAL_FIELDS),
+            sorted(existing.expertise.values_list("code", flat=True)),
+        )
+        if existing
+        else None
+    )
+    saved = save_professional(
+        actor=actor,
+        professional=existing,
+        data=data,
+        expertise_ids=[expertise[c] for c in codes],
+        source=source,
+    )
+    after = (
+        snapshot(saved, PROFESSIONAL_FIELDS),
+        sorted(saved.expertise.values_list("code", flat=True)),
+    )
+    report.done[
+        "professional_"
+        + ("created" if before is None else "unchanged" if before == after else "updated")
+    ] += 1
+
+
+def _membership(row, actor, report, source) -> None:
+    towns = _split(row.get("municipalities", ""))
+    if not row.get("team") or len(towns) != 1:
+        raise ValidationError(_("Jäsenyydelle annetaan tiimin nimi ja sen kunta."))
+    professional = Professional.objects.filter(email__iexact=row.get("email", "")).first()
+    if professional is None or not row.get("email"):
+        raise ValidationError(
+            _("Ammattilaista sähköpostilla %(email)s ei löydy: lisää hänelle professional-rivi.")
+            % {"email": row.get("email") or "–"}
+        )
+    town = _municipalities(towns, report)[0]
+    team, created = FamilyCentreTeam.objects.get_or_create(name=row["team"], municipality=town)
+    if created:
+        report.done["team_created"] += 1
+    if team.members.filter(pk=professional.pk).exists():
+        report.done["membership_unchanged"] += 1
+        return
+    set_team_members(
+        actor=actor,
+        team=team,
+        member_ids=[*team.members.values_list("pk", flat=True), professional.pk],
+        source=source,
+    )
+    report.done["membership_created"] += 1
+
+
+def export_network(organisations=None) -> str:
+    """The directory as the same CSV format: importing it back changes nothing."""
+    organisations = organisations if organisations is not None else Organisation.objects.all()
+    organisations = organisations.prefetch_related("municipalities").order_by("name")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for org in organisations:
+        writer.writerow(
+            {
+                "record": "organisation",
+                "organisation": org.name,
+                "sector": org.sector,
+                "business_id": org.business_id,
+                "municipalities": "|".join(sorted(m.name for m in org.municipalities.all())),
+                "email": org.email,
+                "phone": org.phone,
+                "languages": "|".join(org.languages),
+            }
+        )
+    people = (
+        Professional.objects.filter(organisation__in=organisations)
+        .select_related("organisation", "municipality")
+        .prefetch_related("expertise")
+        .order_by("organisation__name", "name")
+    )
+    for person in people:
+        writer.writerow(
+            {
+                "record": "professional",
+                "organisation": person.organisation.business_id or person.organisation.name,
+                "municipalities": person.municipality.name,
+                "name": person.name,
+                "title": person.title,
+                "email": person.email,
+                "phone": person.phone,
+                "expertise": "|".join(sorted(e.code for e in person.expertise.all())),
+                "languages": "|".join(person.languages),
+                "active": "yes" if person.is_active else "no",
+            }
+        )
+    teams = (
+        FamilyCentreTeam.objects.select_related("municipality")
+        .prefetch_related("members")
+        .order_by("municipality__name", "name")
+    )
+    for team in teams:
+        for member in sorted(team.members.all(), key=lambda p: p.name):
+            if member.email and member.organisation_id in {o.pk for o in organisations}:
+                writer.writerow(
+                    {
+                        "record": "membership",
+                        "municipalities": team.municipality.name,
+                        "email": member.email,
+                        "team": team.name,
+                    }
+                )
+    return out.getvalue()

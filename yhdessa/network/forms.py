@@ -1,0 +1,196 @@
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from yhdessa.network.models import (
+    LANGUAGES_OF_SERVICE,
+    Expertise,
+    InvitationPractice,
+    Municipality,
+    Organisation,
+    Professional,
+    TaskArea,
+)
+
+WEEKDAY_CHOICES = [("", "–")] + [(str(k), v) for k, v in WEEKDAYS.items()]
+SLOT_ROWS = 3
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Nimi, nimike tai organisaatio"), required=False)
+    expertise = forms.ModelChoiceField(
+        label=_("Osaaminen"),
+        queryset=Expertise.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("kaikki"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kunta"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("kaikki"),
+    )
+    language = forms.ChoiceField(
+        label=_("Kieli"), required=False, choices=[("", _("kaikki")), *LANGUAGES_OF_SERVICE]
+    )
+    sector = forms.ChoiceField(
+        label=_("Sektori"),
+        required=False,
+        choices=[("", _("kaikki")), *Organisation.Sector.choices],
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Verkkosivu"), required=False, assume_scheme="https")
+    languages = forms.MultipleChoiceField(
+        label=_("Palvelukielet"),
+        choices=LANGUAGES_OF_SERVICE,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Toimii kunnissa"),
+        queryset=Municipality.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    task_areas = forms.ModelMultipleChoiceField(
+        label=_("Perhekeskuksen tehtäväalueet, joilla organisaatio tarjoaa palveluja"),
+        queryset=TaskArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Näkyy palvelukartalla kaikissa kunnissa, joissa organisaatio toimii."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "business_id", "email", "phone", "address", "website"]
+
+    def _post_clean(self):
+        """Validation is the service's job (it also logs the change)."""
+
+
+class ProfessionalForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Kielet"),
+        choices=LANGUAGES_OF_SERVICE,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("Osaaminen"),
+        queryset=Expertise.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Professional
+        fields = ["name", "title", "organisation", "municipality", "email", "phone", "is_active"]
+
+    def _post_clean(self):
+        """Validation is the service's job (it also logs the change)."""
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = InvitationPractice
+        fields = [
+            "by_email",
+            "by_sms",
+            "by_phone",
+            "deadline_rule",
+            "deadline_weekday",
+            "deadline_working_days",
+            "default_duration_minutes",
+            "default_place",
+            "instructions",
+        ]
+        widgets = {
+            "deadline_weekday": forms.Select(choices=WEEKDAY_CHOICES[1:]),
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(SLOT_ROWS):
+            self.fields[f"slot_{n}_weekday"] = forms.ChoiceField(
+                label=_("Viikonpäivä"), choices=WEEKDAY_CHOICES, required=False
+            )
+            self.fields[f"slot_{n}_starts"] = forms.TimeField(
+                label=_("Alkaa"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"slot_{n}_ends"] = forms.TimeField(
+                label=_("Päättyy"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+
+    def _post_clean(self):
+        """Validation is the service's job (it also logs the change)."""
+
+    def slots(self) -> list[tuple]:
+        rows = []
+        for n in range(SLOT_ROWS):
+            weekday = self.cleaned_data.get(f"slot_{n}_weekday")
+            if weekday != "" and weekday is not None:
+                rows.append(
+                    (
+                        int(weekday),
+                        self.cleaned_data.get(f"slot_{n}_starts"),
+                        self.cleaned_data.get(f"slot_{n}_ends"),
+                    )
+                )
+        return rows
+
+    def slot_rows(self):
+        return [
+            (self[f"slot_{n}_weekday"], self[f"slot_{n}_starts"], self[f"slot_{n}_ends"])
+            for n in range(SLOT_ROWS)
+        ]
+
+    @staticmethod
+    def initial_slots(practice) -> dict:
+        initial = {}
+        for n, slot in enumerate(list(practice.slots.all())[:SLOT_ROWS]):
+            initial.update(
+                {
+                    f"slot_{n}_weekday": str(slot.weekday),
+                    f"slot_{n}_starts": slot.starts,
+                    f"slot_{n}_ends": slot.ends,
+                }
+            )
+        return initial
+
+
+class ServiceMapForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Kunta"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("kaikki alueen kunnat"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sektori"),
+        required=False,
+        choices=[("", _("kaikki")), *Organisation.Sector.choices],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        home = user.municipality or getattr(
+            getattr(user, "professional", None), "municipality", None
+        )
+        towns = Municipality.objects.all()
+        if home is not None and home.region_id:
+            towns = towns.filter(region_id=home.region_id)
+        elif home is not None:
+            towns = towns.filter(pk=home.pk)
+        self.fields["municipality"].queryset = towns
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV-tiedosto"))

@@ -1,0 +1,354 @@
+"""Writes to the directory. Every change leaves a DirectoryChange row: who,
+when, what, and the fields' old and new values."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from stdnum.fi import ytunnus
+
+from yhdessa.accounts.models import User
+from yhdessa.network.models import (
+    LANGUAGE_CODES,
+    DirectoryChange,
+    FamilyCentreTeam,
+    InvitationPractice,
+    Organisation,
+    Professional,
+    ServiceOffer,
+    SlotWindow,
+)
+
+
+def require_coordinator(actor: User | None) -> None:
+    if actor is not None and not (actor.is_coordinator or actor.is_superuser):
+        raise PermissionDenied(_("Vain perhekeskuskoordinaattori ylläpitää verkoston tietoja."))
+
+
+def clean_business_id(value: str) -> str:
+    """A y-tunnus in its standard form (1234567-8), or a clear refusal."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not ytunnus.is_valid(value):
+        raise ValidationError(
+            {
+                "business_id": _(
+                    "Y-tunnus %(value)s ei ole kelvollinen (muoto 1234567-8, tarkistusnumero täsmättävä)."
+                )
+                % {"value": value}
+            }
+        )
+    return ytunnus.format(value)
+
+
+def clean_languages(codes: Iterable[str]) -> list[str]:
+    codes = [c.strip() for c in codes if c and c.strip()]
+    unknown = sorted(set(codes) - LANGUAGE_CODES)
+    if unknown:
+        raise ValidationError(
+            {"languages": _("Tuntematon kieli: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return sorted(set(codes))
+
+
+def _value(instance: models.Model, field: str):
+    value = getattr(instance, field)
+    if isinstance(value, models.Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    return {f: _value(instance, f) for f in fields}
+
+
+def record_change(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    action: str,
+    changes: dict | None = None,
+    source: str = "",
+) -> DirectoryChange:
+    return DirectoryChange.objects.create(
+        actor=actor,
+        action=action,
+        object_type=instance._meta.model_name,
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        changes=changes or {},
+        source=source,
+    )
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+ORGANISATION_FIELDS = [
+    "name",
+    "sector",
+    "business_id",
+    "email",
+    "phone",
+    "address",
+    "website",
+    "languages",
+]
+PROFESSIONAL_FIELDS = [
+    "name",
+    "title",
+    "organisation",
+    "municipality",
+    "email",
+    "phone",
+    "languages",
+    "is_active",
+]
+
+
+def _apply(instance: models.Model, data: dict, fields: list[str]) -> None:
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+
+
+@transaction.atomic
+def save_organisation(
+    *,
+    actor: User | None,
+    organisation: Organisation | None,
+    data: dict,
+    municipality_ids: list[int] | None = None,
+    source: str = "",
+) -> Organisation:
+    require_coordinator(actor)
+    data = dict(data)
+    data["business_id"] = clean_business_id(data.get("business_id", ""))
+    if "languages" in data:
+        data["languages"] = clean_languages(data["languages"])
+    if not (data.get("name") or getattr(organisation, "name", "")).strip():
+        raise ValidationError({"name": _("Anna organisaation nimi.")})
+    if "sector" in data and data["sector"] not in Organisation.Sector.values:
+        raise ValidationError({"sector": _("Valitse sektori.")})
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
+    clash = Organisation.objects.filter(business_id=data["business_id"]).exclude(
+        pk=getattr(organisation, "pk", None)
+    )
+    if data["business_id"] and clash.exists():
+        raise ValidationError({"business_id": _("Y-tunnus on jo toisella organisaatiolla.")})
+    creating = organisation is None
+    organisation = organisation or Organisation()
+    before = {} if creating else snapshot(organisation, ORGANISATION_FIELDS)
+    _apply(organisation, data, ORGANISATION_FIELDS)
+    organisation.full_clean(exclude=["municipalities", "areas"])
+    organisation.save()
+    changes = _diff(before, snapshot(organisation, ORGANISATION_FIELDS))
+    if municipality_ids is not None:
+        old = sorted(organisation.municipalities.values_list("name", flat=True))
+        organisation.municipalities.set(municipality_ids)
+        new = sorted(organisation.municipalities.values_list("name", flat=True))
+        if old != new:
+            changes["municipalities"] = [old, new]
+    if creating or changes:
+        record_change(
+            actor=actor,
+            instance=organisation,
+            changes=changes,
+            source=source,
+            action=DirectoryChange.Action.CREATED if creating else DirectoryChange.Action.UPDATED,
+        )
+    return organisation
+
+
+@transaction.atomic
+def save_professional(
+    *,
+    actor: User | None,
+    professional: Professional | None,
+    data: dict,
+    expertise_ids: list[int] | None = None,
+    source: str = "",
+) -> Professional:
+    require_coordinator(actor)
+    data = dict(data)
+    if "languages" in data:
+        data["languages"] = clean_languages(data["languages"])
+    if not (data.get("name") or getattr(professional, "name", "")).strip():
+        raise ValidationError({"name": _("Anna ammattilaisen nimi.")})
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
+        clash = Professional.objects.filter(email__iexact=data["email"]).exclude(
+            pk=getattr(professional, "pk", None)
+        )
+        if clash.exists():
+            raise ValidationError({"email": _("Sähköpostiosoite on jo toisella ammattilaisella.")})
+    creating = professional is None
+    professional = professional or Professional()
+    before = {} if creating else snapshot(professional, PROFESSIONAL_FIELDS)
+    _apply(professional, data, PROFESSIONAL_FIELDS)
+    professional.full_clean(exclude=["user", "expertise"])
+    professional.save()
+    changes = _diff(before, snapshot(professional, PROFESSIONAL_FIELDS))
+    if expertise_ids is not None:
+        old = sorted(professional.expertise.values_list("code", flat=True))
+        professional.expertise.set(expertise_ids)
+        new = sorted(professional.expertise.values_list("code", flat=True))
+        if old != new:
+            changes["expertise"] = [old, new]
+    if creating or changes:
+        action = (
+            DirectoryChange.Action.CREATED
+            if creating
+            else (
+                DirectoryChange.Action.DEACTIVATED
+                if changes.get("is_active") == [True, False]
+                else DirectoryChange.Action.UPDATED
+            )
+        )
+        record_change(
+            actor=actor, instance=professional, changes=changes, action=action, source=source
+        )
+    return professional
+
+
+@transaction.atomic
+def set_team_members(
+    *, actor: User | None, team: FamilyCentreTeam, member_ids: list[int], source: str = ""
+) -> None:
+    require_coordinator(actor)
+    old = sorted(team.members.values_list("name", flat=True))
+    team.members.set(member_ids)
+    new = sorted(team.members.values_list("name", flat=True))
+    if old != new:
+        record_change(
+            actor=actor,
+            instance=team,
+            action=DirectoryChange.Action.UPDATED,
+            changes={"members": [old, new]},
+            source=source,
+        )
+
+
+PRACTICE_FIELDS = [
+    "by_email",
+    "by_sms",
+    "by_phone",
+    "deadline_rule",
+    "deadline_weekday",
+    "deadline_working_days",
+    "default_duration_minutes",
+    "default_place",
+    "instructions",
+]
+
+
+@transaction.atomic
+def save_practice(
+    *,
+    actor: User | None,
+    team: FamilyCentreTeam,
+    data: dict,
+    slots: list[tuple[int, object, object]],
+) -> InvitationPractice:
+    """The team's invitation practice and its weekly slot windows."""
+    require_coordinator(actor)
+    for weekday, starts, ends in slots:
+        if not 0 <= weekday <= 6 or not starts or not ends or ends <= starts:
+            raise ValidationError(
+                {"slots": _("Aikaikkunan loppu pitää olla sen alun jälkeen samana päivänä.")}
+            )
+    practice = InvitationPractice.objects.filter(team=team).first()
+    creating = practice is None
+    practice = practice or InvitationPractice(team=team)
+    before = {} if creating else snapshot(practice, PRACTICE_FIELDS)
+    before_slots = [] if creating else [str(s) for s in practice.slots.all()]
+    _apply(practice, data, PRACTICE_FIELDS)
+    practice.full_clean(exclude=["team"])
+    practice.save()
+    practice.slots.all().delete()
+    SlotWindow.objects.bulk_create(
+        SlotWindow(practice=practice, weekday=w, starts=s, ends=e) for w, s, e in slots
+    )
+    changes = _diff(before, snapshot(practice, PRACTICE_FIELDS))
+    after_slots = [str(s) for s in practice.slots.all()]
+    if before_slots != after_slots:
+        changes["slots"] = [before_slots, after_slots]
+    if creating or changes:
+        record_change(
+            actor=actor,
+            instance=team,
+            changes=changes,
+            action=DirectoryChange.Action.UPDATED
+            if not creating
+            else DirectoryChange.Action.CREATED,
+            source="practice",
+        )
+    return practice
+
+
+@transaction.atomic
+def create_team(*, actor: User, name: str, municipality_id: int) -> FamilyCentreTeam:
+    require_coordinator(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError({"name": _("Anna tiimille nimi (enintään 200 merkkiä).")})
+    if FamilyCentreTeam.objects.filter(name__iexact=name, municipality_id=municipality_id).exists():
+        raise ValidationError({"name": _("Kunnassa on jo tämän niminen tiimi.")})
+    team = FamilyCentreTeam.objects.create(name=name, municipality_id=municipality_id)
+    record_change(actor=actor, instance=team, action=DirectoryChange.Action.CREATED)
+    return team
+
+
+@transaction.atomic
+def set_offers(
+    *, actor: User | None, organisation: Organisation, task_area_ids: list[int], source: str = ""
+) -> None:
+    """The task areas an organisation offers, in every municipality it serves."""
+    require_coordinator(actor)
+    towns = list(organisation.municipalities.values_list("pk", flat=True))
+    old = sorted(set(organisation.offers.values_list("task_area__code", flat=True)))
+    organisation.offers.exclude(task_area_id__in=task_area_ids).delete()
+    organisation.offers.exclude(municipality_id__in=towns).delete()
+    existing = set(organisation.offers.values_list("task_area_id", "municipality_id"))
+    ServiceOffer.objects.bulk_create(
+        ServiceOffer(organisation=organisation, task_area_id=t, municipality_id=m)
+        for t in task_area_ids
+        for m in towns
+        if (t, m) not in existing
+    )
+    new = sorted(set(organisation.offers.values_list("task_area__code", flat=True)))
+    if old != new:
+        record_change(
+            actor=actor,
+            instance=organisation,
+            action=DirectoryChange.Action.UPDATED,
+            changes={"task_areas": [old, new]},
+            source=source,
+        )
+
+
+@transaction.atomic
+def save_team(
+    *,
+    actor: User,
+    team: FamilyCentreTeam,
+    member_ids: list[int],
+    practice: dict,
+    slots: list[tuple],
+) -> None:
+    """Members and practice together: a refusal of either changes neither."""
+    set_team_members(actor=actor, team=team, member_ids=member_ids)
+    save_practice(actor=actor, team=team, data=practice, slots=slots)

@@ -1,0 +1,308 @@
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yhdessa.interop.network_csv import export_network, import_network
+from yhdessa.network.forms import (
+    ImportForm,
+    OrganisationForm,
+    PracticeForm,
+    ProfessionalForm,
+    SearchForm,
+    ServiceMapForm,
+)
+from yhdessa.network.models import DirectoryChange, InvitationPractice
+from yhdessa.network.practice import describe_practice
+from yhdessa.network.queries import (
+    organisations_managed_by,
+    professionals_managed_by,
+    search_professionals,
+    teams_managed_by,
+)
+from yhdessa.network.service_map import OVERLAP_AT, service_map
+from yhdessa.network.services import (
+    create_team,
+    save_organisation,
+    save_professional,
+    save_team,
+    set_offers,
+)
+from yhdessa.web import add_service_errors
+
+
+def coordinator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_coordinator or request.user.is_superuser):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """Who offers what here: every professional guides families across
+    organisation lines."""
+    form = SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = search_professionals(
+        q=filters.get("q", ""),
+        expertise=getattr(filters.get("expertise"), "code", ""),
+        municipality_id=getattr(filters.get("municipality"), "pk", None),
+        language=filters.get("language", ""),
+        sector=filters.get("sector", ""),
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/directory.html",
+        {"form": form, "page": page, "query": request.GET.urlencode()},
+    )
+
+
+@coordinator_required
+def manage(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "network/manage.html",
+        {
+            "organisations": organisations_managed_by(user).order_by("name"),
+            "professionals": professionals_managed_by(user)
+            .select_related("organisation")
+            .order_by("-is_active", "name"),
+            "teams": teams_managed_by(user).select_related("municipality").order_by("name"),
+        },
+    )
+
+
+@coordinator_required
+def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organisation = get_object_or_404(organisations_managed_by(request.user), pk=pk) if pk else None
+    initial = (
+        {
+            "languages": organisation.languages,
+            "municipalities": list(organisation.municipalities.all()),
+            "task_areas": list({o.task_area for o in organisation.offers.all()}),
+        }
+        if organisation
+        else {"municipalities": [request.user.municipality] if request.user.municipality else []}
+    )
+    form = OrganisationForm(request.POST or None, instance=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "municipalities"}
+        data.pop("task_areas", None)
+        try:
+            saved = save_organisation(
+                actor=request.user,
+                organisation=organisation,
+                data=data,
+                municipality_ids=[m.pk for m in form.cleaned_data["municipalities"]],
+            )
+            set_offers(
+                actor=request.user,
+                organisation=saved,
+                task_area_ids=[t.pk for t in form.cleaned_data["task_areas"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Organisaation tiedot on tallennettu."))
+            return redirect("network:manage")
+    return render(
+        request,
+        "network/form.html",
+        {"form": form, "title": organisation.name if organisation else _("Uusi organisaatio")},
+    )
+
+
+@coordinator_required
+def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    professional = get_object_or_404(professionals_managed_by(request.user), pk=pk) if pk else None
+    initial = (
+        {"languages": professional.languages, "expertise": list(professional.expertise.all())}
+        if professional
+        else {"municipality": request.user.municipality, "is_active": True}
+    )
+    form = ProfessionalForm(request.POST or None, instance=professional, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expertise"}
+        try:
+            save_professional(
+                actor=request.user,
+                professional=professional,
+                data=data,
+                expertise_ids=[e.pk for e in form.cleaned_data["expertise"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ammattilaisen tiedot on tallennettu."))
+            return redirect("network:manage")
+    return render(
+        request,
+        "network/form.html",
+        {
+            "form": form,
+            "title": professional.name if professional else _("Uusi ammattilainen"),
+            "note": _("Työstä lähtevä poistetaan käytöstä: hänen aiemmat tapaamisensa säilyvät."),
+        },
+    )
+
+
+@require_POST
+@coordinator_required
+def team_new(request: HttpRequest) -> HttpResponse:
+    try:
+        team = create_team(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            municipality_id=request.user.municipality_id,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("network:manage")
+    return redirect("network:team", pk=team.pk)
+
+
+@coordinator_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(teams_managed_by(request.user).select_related("municipality"), pk=pk)
+    practice = InvitationPractice.objects.filter(team=team).prefetch_related("slots").first()
+    candidates = (
+        professionals_managed_by(request.user)
+        .filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related("expertise")
+        .order_by("name")
+    )
+    members = set(team.members.values_list("pk", flat=True))
+    initial = PracticeForm.initial_slots(practice) if practice else {}
+    form = PracticeForm(request.POST or None, instance=practice, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        allowed = {p.pk for p in candidates} | members
+        try:
+            save_team(
+                actor=request.user,
+                team=team,
+                member_ids=[
+                    int(i)
+                    for i in request.POST.getlist("members")
+                    if i.isdigit() and int(i) in allowed
+                ],
+                practice={k: v for k, v in form.cleaned_data.items() if not k.startswith("slot_")},
+                slots=form.slots(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Tiimin tiedot ja kutsukäytäntö on tallennettu."))
+            return redirect("network:team", pk=team.pk)
+    return render(
+        request,
+        "network/team.html",
+        {
+            "team": team,
+            "form": form,
+            "candidates": candidates,
+            "members": members,
+            "practice_lines": describe_practice(practice) if practice else [],
+        },
+    )
+
+
+@coordinator_required
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """Upload, preview every row, then import all or nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and "confirm" in request.POST:
+        data = request.session.pop("network_import", "").encode()
+        report = import_network(
+            data,
+            actor=request.user,
+            apply=True,
+            source=_("CSV-tuonti %(date)s") % {"date": timezone.localdate().isoformat()},
+        )
+        if report.applied:
+            messages.success(request, _("Tiedosto on tuotu."))
+            return redirect("network:changes")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        report = import_network(data, actor=request.user, apply=False)
+        if report.ok:
+            request.session["network_import"] = data.decode("utf-8-sig")
+    return render(request, "network/import.html", {"form": form, "report": report})
+
+
+@coordinator_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        export_network(organisations_managed_by(request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="yhdessa-verkosto.csv"'
+    return response
+
+
+@coordinator_required
+def changes(request: HttpRequest) -> HttpResponse:
+    entries = DirectoryChange.objects.select_related("actor")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "network/changes.html", {"page": page})
+
+
+@login_required
+def service_map_view(request: HttpRequest) -> HttpResponse:
+    """Who offers what in which municipality of the region: gaps and overlaps."""
+    form = ServiceMapForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    towns = form.fields["municipality"].queryset
+    if filters.get("municipality"):
+        towns = towns.filter(pk=filters["municipality"].pk)
+    areas, columns, cells = service_map(towns=towns, sector=filters.get("sector", ""))
+    rows = [(area, [cells[(area.pk, town.pk)] for town in columns]) for area in areas]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="palvelukartta.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Tehtäväalue"), _("Kunta"), _("Tilanne"), _("Tarjoajia"), _("Tarjoajat")]
+        )
+        labels = {"gap": _("aukko"), "overlap": _("päällekkäisyys"), "ok": _("katettu")}
+        for area, row in rows:
+            for town, cell in zip(columns, row, strict=True):
+                writer.writerow(
+                    [
+                        area.name,
+                        town.name,
+                        labels[cell.status],
+                        len(cell.providers),
+                        " | ".join(o.name for o in cell.providers),
+                    ]
+                )
+        return response
+    return render(
+        request,
+        "network/service_map.html",
+        {
+            "form": form,
+            "columns": columns,
+            "rows": rows,
+            "overlap_at": OVERLAP_AT,
+            "gaps": sum(c.status == "gap" for c in cells.values()),
+            "overlaps": sum(c.status == "overlap" for c in cells.values()),
+            "query": request.GET.urlencode(),
+        },
+    )
