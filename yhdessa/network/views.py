@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yhdessa.interop.network_csv import export_network, import_network
+from yhdessa.interop.ptv import import_ptv
 from yhdessa.network.forms import (
     ImportForm,
     OrganisationForm,
@@ -222,28 +223,54 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _import(kind: str, data: bytes, *, actor, apply: bool, source: str) -> dict:
+    """Run a CSV or PTV import and shape its outcome for the page."""
+    if kind == "ptv":
+        report = import_ptv(data, actor=actor, apply=apply, source=source)
+        errors = [(None, message) for message in report.errors]
+        notes, towns = report.not_mapped, []
+    else:
+        report = import_network(data, actor=actor, apply=apply, source=source)
+        errors, notes, towns = report.errors, [], report.new_municipalities
+    return {
+        "ok": report.ok,
+        "applied": report.applied,
+        "errors": errors,
+        "summary": report.summary(),
+        "notes": notes,
+        "new_municipalities": towns,
+    }
+
+
 @coordinator_required
 def import_csv(request: HttpRequest) -> HttpResponse:
-    """Upload, preview every row, then import all or nothing."""
+    """Upload a CSV file (or PTV JSON), preview every row, then import all or nothing."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    result = None
+    source = _("Tuonti %(date)s") % {"date": timezone.localdate().isoformat()}
     if request.method == "POST" and "confirm" in request.POST:
-        data = request.session.pop("network_import", "").encode()
-        report = import_network(
-            data,
+        pending = request.session.pop("network_import", None) or {}
+        result = _import(
+            pending.get("kind", "csv"),
+            pending.get("data", "").encode(),
             actor=request.user,
             apply=True,
-            source=_("CSV-tuonti %(date)s") % {"date": timezone.localdate().isoformat()},
+            source=source,
         )
-        if report.applied:
+        if result["applied"]:
             messages.success(request, _("Tiedosto on tuotu."))
             return redirect("network:changes")
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        report = import_network(data, actor=request.user, apply=False)
-        if report.ok:
-            request.session["network_import"] = data.decode("utf-8-sig")
-    return render(request, "network/import.html", {"form": form, "report": report})
+        upload = form.cleaned_data["file"]
+        kind = "ptv" if upload.name.lower().endswith(".json") else "csv"
+        data = upload.read()
+        result = _import(kind, data, actor=request.user, apply=False, source=source)
+        if result["ok"]:
+            request.session["network_import"] = {
+                "kind": kind,
+                "data": data.decode("utf-8-sig", errors="replace"),
+            }
+    return render(request, "network/import.html", {"form": form, "result": result})
 
 
 @coordinator_required

@@ -213,3 +213,20 @@ def test_the_service_map_shows_gaps_and_overlaps(client, network):
     assert dict((a.code, c) for a, c in ngo_only)["meeting_places"][jarvela].status == "ok"
     csv = client.get(reverse("network:service_map"), {"format": "csv"}).content.decode()
     assert "Kohtaamispaikat ja vertaistuki,Järvelä,päällekkäisyys,3" in csv
+
+
+def test_a_ptv_file_is_previewed_and_imported_from_the_page(client, network):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(network.coordinator)
+    data = (Path(__file__).parents[2] / "interop" / "tests" / "data" / "ptv_page.json").read_bytes()
+    page = client.post(
+        reverse("network:import"),
+        {"file": SimpleUploadedFile("ptv.json", data, content_type="application/json")},
+    ).content.decode()
+    assert "Mitä ei voitu tuoda" in page and "Jätehuolto" in page
+    assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
+    client.post(reverse("network:import"), {"confirm": "1"})
+    assert Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()

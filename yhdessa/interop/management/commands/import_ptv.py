@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yhdessa.interop.ptv import import_ptv
+
+
+class Command(BaseCommand):
+    help = "Import organisations and services from Palvelutietovaranto (PTV) v11 JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error}") from None
+        report = import_ptv(data, actor=None, apply=not dry_run, source=f"PTV {file.name}")
+        for message in report.errors:
+            self.stderr.write(message)
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} error(s); nothing was written.")
+        for key, count in report.done.items():
+            self.stdout.write(f"{key}: {count}")
+        for message in report.not_mapped:
+            self.stdout.write(f"not mapped: {message}")
+        self.stdout.write("checked only, nothing written" if dry_run else "imported")

@@ -1,0 +1,334 @@
+"""Import from Palvelutietovaranto (PTV, the Finnish service catalogue).
+
+Reads what PTV's open API (v11) returns: `Organization` and `Service`
+objects, a list of them, or a page `{"pageCount", "itemList"}`. Maps:
+
+- Organization -> Organisation: the Finnish name (else any), businessCode,
+  organizationType -> sector, e-mail, phone, web page, visiting address,
+  municipalities (its own and its areas', when they exist here), PTV id.
+- Service -> ServiceOffer: the responsible/producing organisations, the
+  task area found from its service classes, ontology terms and name, in the
+  municipalities of its area (or its organisations' when nationwide).
+
+What it cannot map is reported, not guessed. All or nothing; importing the
+same file again changes nothing.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.fi import ytunnus
+
+from yhdessa.accounts.models import User
+from yhdessa.network.models import Municipality, Organisation, ServiceOffer, TaskArea
+from yhdessa.network.services import (
+    ORGANISATION_FIELDS,
+    record_change,
+    save_organisation,
+    snapshot,
+)
+
+SECTORS = {
+    "Municipality": Organisation.Sector.MUNICIPAL_EDUCATION,
+    "RegionalOrganization": Organisation.Sector.COUNTY_SOCIAL,
+    "Region": Organisation.Sector.COUNTY_SOCIAL,
+    "SotePublic": Organisation.Sector.COUNTY_SOCIAL,
+    "Organization": Organisation.Sector.NGO,
+    "Company": Organisation.Sector.OTHER,
+    "SotePrivate": Organisation.Sector.OTHER,
+    "State": Organisation.Sector.OTHER,
+}
+# Finnish words in service classes, ontology terms and names -> task area.
+# Checked in this order: the first that matches wins.
+TASK_WORDS = [
+    ("violence_prevention", ["väkivalta", "turvakoti"]),
+    ("divorce_support", ["eroauttam", "erotilant", "eron jälkeen", "huolto- ja tapaamis"]),
+    (
+        "meeting_places",
+        ["kohtaamispaik", "vertaistu", "perhekahvil", "perhekerho", "avoin varhaiskasvatus"],
+    ),
+    ("parenting_relationships", ["parisuhte", "vanhemmuu", "perhevalmennu"]),
+    ("growth_development", ["neuvola", "kasvu", "kehity", "kouluterveydenhuol"]),
+    (
+        "early_support",
+        [
+            "perhetyö",
+            "kotipalvelu",
+            "kasvatus- ja perheneuvo",
+            "perheneuvola",
+            "kuntoutu",
+            "terapia",
+            "varhainen tuki",
+        ],
+    ),
+    ("guidance_counselling", ["ohjaus", "neuvonta", "palveluohjau"]),
+]
+
+
+@dataclass
+class PtvReport:
+    errors: list[str] = field(default_factory=list)
+    done: dict = field(
+        default_factory=lambda: {
+            "organisations_created": 0,
+            "organisations_updated": 0,
+            "organisations_unchanged": 0,
+            "offers_created": 0,
+            "offers_unchanged": 0,
+        }
+    )
+    not_mapped: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> list[str]:
+        labels = {
+            "organisations_created": _("uusia organisaatioita"),
+            "organisations_updated": _("muuttuneita organisaatioita"),
+            "organisations_unchanged": _("ennallaan olevia organisaatioita"),
+            "offers_created": _("uusia palveluja palvelukartalle"),
+            "offers_unchanged": _("ennallaan olevia palveluja"),
+        }
+        return [f"{labels[k]}: {v}" for k, v in self.done.items() if v]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _text(values, language: str = "fi", kind: str | None = None) -> str:
+    """A localised value from PTV's [{"language", "value", "type"?}] lists."""
+    values = [
+        v
+        for v in (values or [])
+        if isinstance(v, dict) and (kind is None or v.get("type") in (kind, None))
+    ]
+    for wanted in (language, "fi", "sv", "en"):
+        for v in values:
+            if v.get("language") == wanted and v.get("value"):
+                return str(v["value"]).strip()
+    return str(values[0].get("value", "")).strip() if values else ""
+
+
+def items_of(document) -> list[dict]:
+    if isinstance(document, dict) and "itemList" in document:
+        items = document.get("itemList") or []
+    elif isinstance(document, dict):
+        items = [document]
+    elif isinstance(document, list):
+        items = document
+    else:
+        raise ValidationError(_("PTV-tiedostossa pitää olla Organization- tai Service-olioita."))
+    if not all(isinstance(i, dict) for i in items):
+        raise ValidationError(_("PTV-tiedostossa pitää olla Organization- tai Service-olioita."))
+    return items
+
+
+def _is_service(item: dict) -> bool:
+    return "serviceNames" in item or "serviceClasses" in item
+
+
+def _municipality_names(areas, own=None) -> list[str]:
+    names = []
+    for place in [
+        own,
+        *[m for a in (areas or []) if isinstance(a, dict) for m in (a.get("municipalities") or [])],
+    ]:
+        if isinstance(place, dict):
+            name = _text(place.get("name"))
+            if name:
+                names.append(name)
+    return names
+
+
+def task_area_for(service: dict, areas: dict[str, TaskArea]) -> TaskArea | None:
+    words = " ".join(
+        [_text(c.get("name")) for c in service.get("serviceClasses") or [] if isinstance(c, dict)]
+        + [_text(t.get("name")) for t in service.get("ontologyTerms") or [] if isinstance(t, dict)]
+        + [_text(service.get("serviceNames"), kind="Name")]
+    ).lower()
+    for code, stems in TASK_WORDS:
+        if code in areas and any(stem in words for stem in stems):
+            return areas[code]
+    return None
+
+
+def import_ptv(data: bytes, *, actor: User | None, apply: bool, source: str = "PTV") -> PtvReport:
+    report = PtvReport()
+    try:
+        items = items_of(json.loads(data.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        report.errors.append(_("Tiedosto ei ole JSON-muotoinen: %(error)s") % {"error": error})
+        return report
+    except ValidationError as error:
+        report.errors.extend(error.messages)
+        return report
+    try:
+        with transaction.atomic():
+            known = {m.name.lower(): m for m in Municipality.objects.all()}
+            for item in items:
+                if not _is_service(item):
+                    _organisation(item, actor, report, known, source)
+            areas = {a.code: a for a in TaskArea.objects.all()}
+            for item in items:
+                if _is_service(item):
+                    _service(item, report, known, areas)
+            if report.errors or not apply:
+                raise _Rollback
+    except _Rollback:
+        return report
+    report.applied = True
+    return report
+
+
+def _organisation(item, actor, report, known, source) -> None:
+    name = _text(item.get("organizationNames"), kind="Name")
+    ptv_id = str(item.get("id") or "")[:36]
+    if not name:
+        report.errors.append(_("Organisaatiolta %(id)s puuttuu nimi.") % {"id": ptv_id or "–"})
+        return
+    code = str(item.get("businessCode") or "")
+    business_id = ytunnus.format(code) if code and ytunnus.is_valid(code) else ""
+    if code and not business_id:
+        report.not_mapped.append(
+            _("%(name)s: y-tunnus %(code)s ei kelpaa, jätettiin pois.")
+            % {"name": name, "code": code}
+        )
+    kind = item.get("organizationType") or ""
+    sector = Organisation.Sector.PARISH if "seurakunta" in name.lower() else SECTORS.get(kind)
+    if sector is None:
+        report.not_mapped.append(
+            _("%(name)s: organisaatiotyyppi %(type)s, sektoriksi muu.")
+            % {"name": name, "type": kind or "–"}
+        )
+        sector = Organisation.Sector.OTHER
+    places = _municipality_names(item.get("areas"), item.get("municipality"))
+    towns = [known[p.lower()] for p in places if p.lower() in known]
+    unknown = sorted({p for p in places if p.lower() not in known})
+    if unknown:
+        report.not_mapped.append(
+            _("%(name)s: tuntemattomat kunnat %(towns)s.")
+            % {"name": name, "towns": ", ".join(unknown)}
+        )
+    existing = (
+        (Organisation.objects.filter(ptv_id=ptv_id).first() if ptv_id else None)
+        or (Organisation.objects.filter(business_id=business_id).first() if business_id else None)
+        or Organisation.objects.filter(name__iexact=name).first()
+    )
+    address = next(
+        (
+            a
+            for a in item.get("addresses") or []
+            if isinstance(a, dict) and a.get("type") == "Visiting"
+        ),
+        None,
+    ) or next((a for a in item.get("addresses") or [] if isinstance(a, dict)), None)
+    street = (address or {}).get("streetAddress") or {}
+    phone = next((p for p in item.get("phoneNumbers") or [] if isinstance(p, dict)), {})
+    data = {
+        "name": name,
+        "sector": sector,
+        "business_id": business_id,
+        "email": next(
+            (str(e.get("value", "")) for e in item.get("emails") or [] if isinstance(e, dict)), ""
+        ),
+        "phone": f"{phone.get('prefixNumber') or ''} {phone.get('number') or ''}".strip()[:40],
+        "website": next(
+            (str(w.get("url", "")) for w in item.get("webPages") or [] if isinstance(w, dict)), ""
+        ),
+        "address": " ".join(
+            x
+            for x in [
+                _text(street.get("street")),
+                str(street.get("streetNumber") or ""),
+                str(street.get("postalCode") or ""),
+                _text(street.get("postOffice")),
+            ]
+            if x
+        )[:300],
+        "languages": existing.languages if existing else [],
+    }
+    before = (
+        (
+            snapshot(existing, ORGANISATION_FIELDS),
+            sorted(existing.municipalities.values_list("pk", flat=True)),
+        )
+        if existing
+        else None
+    )
+    try:
+        saved = save_organisation(
+            actor=actor,
+            organisation=existing,
+            data=data,
+            municipality_ids=[t.pk for t in towns],
+            source=source,
+        )
+    except ValidationError as error:
+        report.errors.append(f"{name}: " + " ".join(error.messages))
+        return
+    if saved.ptv_id != ptv_id and ptv_id:
+        saved.ptv_id = ptv_id
+        saved.save(update_fields=["ptv_id"])
+    after = (
+        snapshot(saved, ORGANISATION_FIELDS),
+        sorted(saved.municipalities.values_list("pk", flat=True)),
+    )
+    key = (
+        "organisations_created"
+        if before is None
+        else "organisations_unchanged"
+        if before == after
+        else "organisations_updated"
+    )
+    report.done[key] += 1
+
+
+def _service(item, report, known, areas) -> None:
+    name = _text(item.get("serviceNames"), kind="Name") or str(item.get("id") or "–")
+    area = task_area_for(item, areas)
+    if area is None:
+        report.not_mapped.append(
+            _("Palvelu %(name)s: tehtäväaluetta ei tunnistettu.") % {"name": name}
+        )
+        return
+    ids = [
+        str((o.get("organization") or {}).get("id") or "")
+        for o in item.get("organizations") or []
+        if isinstance(o, dict) and o.get("roleType") in ("Responsible", "Producer", None)
+    ]
+    organisations = list(Organisation.objects.filter(ptv_id__in=[i for i in ids if i]))
+    if not organisations:
+        report.not_mapped.append(
+            _("Palvelu %(name)s: sen organisaatiota ei ole tuotu.") % {"name": name}
+        )
+        return
+    places = _municipality_names(item.get("areas"))
+    for organisation in organisations:
+        towns = (
+            [known[p.lower()] for p in places if p.lower() in known]
+            if places
+            else list(organisation.municipalities.all())
+        )
+        for town in towns:
+            _offer, created = ServiceOffer.objects.get_or_create(
+                organisation=organisation,
+                task_area=area,
+                municipality=town,
+                defaults={"description": name[:300]},
+            )
+            report.done["offers_created" if created else "offers_unchanged"] += 1
+            if created:
+                record_change(
+                    actor=None,
+                    instance=organisation,
+                    action="imported",
+                    changes={"task_areas": [None, f"{area.code} / {town.name}"]},
+                    source="PTV",
+                )

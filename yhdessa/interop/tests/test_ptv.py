@@ -1,0 +1,82 @@
+"""Import from Palvelutietovaranto (PTV) v11 JSON."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from yhdessa.interop.ptv import import_ptv
+from yhdessa.network.models import DirectoryChange, Organisation, ServiceOffer
+
+PAGE = (Path(__file__).parent / "data" / "ptv_page.json").read_bytes()
+
+
+def test_it_maps_organisations_and_services_and_reports_the_rest(network):
+    report = import_ptv(PAGE, actor=None, apply=True)
+    assert report.ok, report.errors
+    club = Organisation.objects.get(ptv_id="6f1e3a52-7d1b-4c55-9a70-3b2f0a4c9e11")
+    assert (club.name, club.sector, club.business_id) == (
+        "Järvelän Perheklubi ry",
+        "ngo",
+        "2077474-0",
+    )
+    assert club.email == "info@perheklubi.example" and club.phone == "+358 401234567"
+    assert club.address == "Kirkkotie 5 99999 JÄRVELÄ"
+    assert sorted(m.name for m in club.municipalities.all()) == ["Järvelä", "Koivuranta"]
+    county = Organisation.objects.get(name="Järviseudun hyvinvointialue")
+    assert county.sector == "county_social" and county.business_id == ""
+    offers = {
+        (o.organisation.name, o.task_area.code, o.municipality.name)
+        for o in ServiceOffer.objects.select_related("organisation", "task_area", "municipality")
+    }
+    assert offers == {
+        ("Järvelän Perheklubi ry", "meeting_places", "Järvelä"),
+        ("Järvelän Perheklubi ry", "meeting_places", "Koivuranta"),
+        ("Järviseudun hyvinvointialue", "growth_development", "Järvelä"),
+    }
+    not_mapped = " ".join(report.not_mapped)
+    assert "Tuntemattomala" in not_mapped
+    assert "y-tunnus 1234567-2 ei kelpaa" in not_mapped
+    assert "Palvelu Jätehuolto: tehtäväaluetta ei tunnistettu" in not_mapped
+    assert report.done["organisations_created"] == 2 and report.done["offers_created"] == 3
+
+
+def test_importing_again_changes_nothing(network):
+    import_ptv(PAGE, actor=None, apply=True)
+    changes = DirectoryChange.objects.count()
+    again = import_ptv(PAGE, actor=None, apply=True)
+    assert again.done["organisations_unchanged"] == 2 and again.done["offers_unchanged"] == 3
+    assert DirectoryChange.objects.count() == changes
+
+
+def test_a_single_object_or_a_list_is_read_too(network):
+    items = json.loads(PAGE)["itemList"]
+    assert import_ptv(json.dumps(items[0]).encode(), actor=None, apply=True).ok
+    assert import_ptv(json.dumps(items).encode(), actor=None, apply=True).ok
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"{not json", "JSON"),
+        (b"[1, 2]", "Organization- tai Service-olioita"),
+        (b'{"itemList": [{"organizationNames": []}]}', "puuttuu nimi"),
+    ],
+)
+def test_a_bad_file_writes_nothing(network, data, reason):
+    report = import_ptv(data, actor=None, apply=True)
+    assert reason in " ".join(report.errors)
+    assert not report.applied
+
+
+def test_the_command_line_import(network, tmp_path):
+    good, bad = tmp_path / "ptv.json", tmp_path / "bad.json"
+    good.write_bytes(PAGE)
+    bad.write_bytes(b'{"itemList": [{"organizationNames": []}]}')
+    with pytest.raises(CommandError):
+        call_command("import_ptv", str(bad))
+    call_command("import_ptv", str(good), "--dry-run")
+    assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
+    call_command("import_ptv", str(good))
+    assert Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
