@@ -194,6 +194,9 @@ def list_teams(request: HttpRequest):
             "municipality": t.municipality.name,
             "members": list(t.members.all()),
             "invitation_practice": _practice_out(getattr(t, "practice", None)),
+            "kind": t.kind,
+            "target_max_child_age": t.target_max_child_age,
+            "roles": [{"expertise": r.expertise.code, "kind": r.kind} for r in t.roles.all()],
         }
         for t in teams_invitable_by(request.user)
     ]

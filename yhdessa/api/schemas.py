@@ -46,12 +46,20 @@ class PracticeOut(Schema):
     description: list[str] = Field(description="The practice explained in words")
 
 
+class RoleOut(Schema):
+    expertise: str
+    kind: str = Field(description="core, per_family or optional")
+
+
 class TeamOut(Schema):
     id: int
     name: str
     municipality: str
     members: list[MemberOut]
     invitation_practice: PracticeOut | None
+    kind: str = Field(description="on_call (convened per family) or standing (Yhdessä-tiimi)")
+    target_max_child_age: int | None = None
+    roles: list[RoleOut] = []
 
 
 class FamilyIn(Schema):

@@ -12,7 +12,7 @@ from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import Professional
-from yhdessa.network.practice import practice_warnings
+from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import invitable_professionals, team_for
 from yhdessa.notify.ics import meeting_ics
 from yhdessa.notify.models import OutboxMessage
@@ -95,6 +95,15 @@ def convene_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         requested_on=timezone.localtime(now).date(),
+    )
+    warnings += team_warnings(
+        team,
+        # The convener is at the table too: their expertise covers a role.
+        invitee_codes=[
+            {e.code for e in p.expertise.all()} for p in [*invitable.values(), convener]
+        ],
+        birth_years=concern.family.children_birth_years,
+        today=timezone.localtime(now).date(),
     )
     if warnings and not confirm_practice_exceptions:
         raise PracticeNotKept(warnings)

@@ -16,7 +16,7 @@ from yhdessa.meetings.forms import ConveneForm, HeldForm
 from yhdessa.meetings.queries import read_concern, read_meeting, reason_for_meeting
 from yhdessa.meetings.services import convene_meeting, record_meeting_held
 from yhdessa.network.models import Expertise
-from yhdessa.network.practice import describe_practice, next_slots
+from yhdessa.network.practice import describe_practice, describe_team, next_slots
 from yhdessa.network.queries import invitable_professionals, team_for
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
@@ -120,20 +120,24 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "team": team,
         "practice": practice,
         "form": form,
-        "practice_lines": describe_practice(practice) if practice else [],
+        "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),
         "slots": next_slots(practice, now=timezone.now()),
         "warnings": warnings,
         "expertise": Expertise.objects.all(),
         "chosen": chosen,
-        "people": _people_rows(people, chosen, request),
+        "people": _people_rows(people, chosen, request, team),
     }
     template = "meetings/partials/people.html" if request.htmx else "meetings/convene.html"
     return render(request, template, context)
 
 
-def _people_rows(people, chosen: set[str], request: HttpRequest) -> list[tuple]:
-    """Team members with the chosen expertise first; ticked boxes stay ticked."""
+def _people_rows(people, chosen: set[str], request: HttpRequest, team=None) -> list[tuple]:
+    """Team members with the chosen expertise first; ticked boxes stay ticked.
+    A standing team's always-invited roles start ticked."""
     selected = set(request.POST.getlist("invitees") or request.GET.getlist("invitees"))
+    if not selected and request.method == "GET" and not request.htmx and team is not None:
+        core = {r.expertise.code for r in team.roles.all() if r.kind == "core"}
+        selected = {str(p.pk) for p in people if core & {e.code for e in p.expertise.all()}}
     rows = [
         (p, bool(chosen & {e.code for e in p.expertise.all()}), str(p.pk) in selected)
         for p in people

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdessa.network.models import (
     LANGUAGES_OF_SERVICE,
     Expertise,
+    FamilyCentreTeam,
     InvitationPractice,
     Municipality,
     Organisation,
@@ -190,6 +191,59 @@ class ServiceMapForm(forms.Form):
         elif home is not None:
             towns = towns.filter(pk=home.pk)
         self.fields["municipality"].queryset = towns
+
+
+class TeamModelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Tiimin malli"), choices=FamilyCentreTeam.Kind.choices)
+    target_max_child_age = forms.IntegerField(
+        label=_("Kohderyhmä: lapset alle (v)"),
+        required=False,
+        min_value=1,
+        max_value=29,
+        help_text=_("Esim. 8: alle 8-vuotiaat ja heidän perheensä. Tyhjä: ei rajausta."),
+    )
+    core = forms.ModelMultipleChoiceField(
+        label=_("Kutsutaan aina"),
+        queryset=Expertise.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    per_family = forms.ModelMultipleChoiceField(
+        label=_("Kutsutaan perhekohtaisesti (perheen omasta verkostosta)"),
+        queryset=Expertise.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    optional = forms.ModelMultipleChoiceField(
+        label=_("Kutsutaan tarvittaessa"),
+        queryset=Expertise.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        roles = list(team.roles.all())
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": team.kind,
+                "target_max_child_age": team.target_max_child_age,
+                **{
+                    k: [r.expertise_id for r in roles if r.kind == k]
+                    for k in ("core", "per_family", "optional")
+                },
+            },
+        )
+        super().__init__(*args, prefix="team", **kwargs)
+
+    def model(self) -> dict:
+        return {
+            "kind": self.cleaned_data["kind"],
+            "target_max_child_age": self.cleaned_data["target_max_child_age"],
+        }
+
+    def roles(self) -> dict[str, list[int]]:
+        return {k: [e.pk for e in self.cleaned_data[k]] for k in ("core", "per_family", "optional")}
 
 
 class ImportForm(forms.Form):

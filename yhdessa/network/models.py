@@ -184,9 +184,23 @@ class Professional(models.Model):
 
 
 class FamilyCentreTeam(models.Model):
-    """Perhekeskustiimi: the experts ready to come when invited."""
+    """Perhekeskustiimi: the experts ready to come when invited; or a standing
+    Yhdessä-tiimi (Kymenlaakso) with fixed roles that meets at fixed times."""
+
+    class Kind(models.TextChoices):
+        ON_CALL = "on_call", _("kutsuttava perhekeskustiimi")
+        STANDING = "standing", _("Yhdessä-tiimi (kiinteä tiimi, säännölliset ajat)")
 
     name = models.CharField(_("nimi"), max_length=200)
+    kind = models.CharField(
+        _("tiimin malli"), max_length=20, choices=Kind.choices, default=Kind.ON_CALL
+    )
+    target_max_child_age = models.PositiveSmallIntegerField(
+        _("kohderyhmä: lapset alle (v)"),
+        null=True,
+        blank=True,
+        help_text=_("Esim. 8: alle 8-vuotiaat ja heidän perheensä. Tyhjä: ei rajausta."),
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("kunta")
     )
@@ -209,6 +223,34 @@ class FamilyCentreTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TeamRole(models.Model):
+    """A role of a standing team: who is always, per family or optionally invited."""
+
+    class Kind(models.TextChoices):
+        CORE = "core", _("kutsutaan aina")
+        PER_FAMILY = "per_family", _("kutsutaan perhekohtaisesti")
+        OPTIONAL = "optional", _("kutsutaan tarvittaessa")
+
+    team = models.ForeignKey(
+        FamilyCentreTeam, on_delete=models.CASCADE, related_name="roles", verbose_name=_("tiimi")
+    )
+    expertise = models.ForeignKey(
+        Expertise, on_delete=models.PROTECT, related_name="+", verbose_name=_("osaaminen")
+    )
+    kind = models.CharField(_("rooli"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("tiimin rooli")
+        verbose_name_plural = _("tiimin roolit")
+        ordering = ["kind", "expertise__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "expertise"], name="one_role_per_expertise")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.expertise} ({self.kind})"
 
 
 class InvitationPractice(models.Model):

@@ -164,3 +164,52 @@ def next_slots(
         if len(found) >= count:
             break
     return sorted(found)[:count]
+
+
+def team_warnings(
+    team, *, invitee_codes: list[set[str]], birth_years: list[int], today: date
+) -> list[str]:
+    """A standing team's rules: its target group and the roles always invited."""
+    if team is None or team.kind != team.Kind.STANDING:
+        return []
+    warnings = []
+    age = team.target_max_child_age
+    # A birth year gives the age to within a year: warn only when the youngest
+    # child is certainly outside the target group.
+    if age and birth_years and today.year - max(birth_years) > age:
+        warnings.append(
+            _(
+                "Tiimin kohderyhmä on alle %(age)d-vuotiaat lapset ja heidän "
+                "perheensä; perheen nuorin lapsi on syntynyt %(year)d."
+            )
+            % {"age": age, "year": max(birth_years)}
+        )
+    core = [r.expertise for r in team.roles.all() if r.kind == "core"]
+    missing = [e.name for e in core if not any(e.code in codes for codes in invitee_codes)]
+    if missing:
+        warnings.append(
+            _("Yhdessä-tiimiin kutsutaan aina: %(roles)s. Kutsusta puuttuu: %(missing)s.")
+            % {"roles": ", ".join(e.name for e in core), "missing": ", ".join(missing)}
+        )
+    return warnings
+
+
+def describe_team(team) -> list[str]:
+    """A standing team's roles and target group in words."""
+    if team is None or team.kind != team.Kind.STANDING:
+        return []
+    lines = []
+    for kind, label in (
+        ("core", _("Kutsutaan aina: %(roles)s.")),
+        ("per_family", _("Kutsutaan perhekohtaisesti: %(roles)s.")),
+        ("optional", _("Kutsutaan tarvittaessa: %(roles)s.")),
+    ):
+        roles = [r.expertise.name for r in team.roles.all() if r.kind == kind]
+        if roles:
+            lines.append(label % {"roles": ", ".join(roles)})
+    if team.target_max_child_age:
+        lines.append(
+            _("Kohderyhmä: alle %(age)d-vuotiaat lapset ja heidän perheensä.")
+            % {"age": team.target_max_child_age}
+        )
+    return lines

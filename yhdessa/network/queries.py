@@ -10,6 +10,7 @@ def team_for(municipality_id: int) -> FamilyCentreTeam | None:
     return (
         FamilyCentreTeam.objects.filter(municipality_id=municipality_id)
         .select_related("practice")
+        .prefetch_related("roles__expertise", "practice__slots")
         .order_by("pk")
         .first()
     )
@@ -25,9 +26,18 @@ def invitable_professionals(*, concern: Concern) -> QuerySet[Professional]:
     """Whom the convener may invite for this concern: the family centre team,
     or, when the family already has support, the network of the municipality."""
     people = _professionals_with_expertise().filter(is_active=True)
+    town = concern.family.municipality_id
     if concern.existing_support:
-        return people.filter(municipality_id=concern.family.municipality_id)
-    return people.filter(teams__municipality_id=concern.family.municipality_id).distinct()
+        return people.filter(municipality_id=town)
+    team = team_for(town)
+    if team is not None and team.kind == FamilyCentreTeam.Kind.STANDING:
+        # A standing team's per-family roles (e.g. the child's own early
+        # education worker) come from the municipality's whole network.
+        per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
+        return people.filter(
+            Q(teams=team) | Q(municipality_id=town, expertise__in=per_family)
+        ).distinct()
+    return people.filter(teams__municipality_id=town).distinct()
 
 
 def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
@@ -41,6 +51,7 @@ def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
         .prefetch_related(
             Prefetch("members", queryset=_professionals_with_expertise().filter(is_active=True)),
             "practice__slots",
+            "roles__expertise",
         )
     )
 

@@ -19,6 +19,7 @@ from yhdessa.network.models import (
     Professional,
     ServiceOffer,
     SlotWindow,
+    TeamRole,
 )
 
 
@@ -348,7 +349,36 @@ def save_team(
     member_ids: list[int],
     practice: dict,
     slots: list[tuple],
+    model: dict | None = None,
+    roles: dict[str, list[int]] | None = None,
 ) -> None:
-    """Members and practice together: a refusal of either changes neither."""
+    """Members, model, roles and practice together: a refusal changes nothing."""
     set_team_members(actor=actor, team=team, member_ids=member_ids)
+    if model is not None:
+        before = snapshot(team, ["kind", "target_max_child_age"])
+        age = model.get("target_max_child_age")
+        if age is not None and not 1 <= age <= 29:
+            raise ValidationError({"target_max_child_age": _("Ikärajan pitää olla 1–29 vuotta.")})
+        team.kind, team.target_max_child_age = model["kind"], age
+        team.save(update_fields=["kind", "target_max_child_age"])
+        changes = _diff(before, snapshot(team, ["kind", "target_max_child_age"]))
+        if changes:
+            record_change(
+                actor=actor, instance=team, action=DirectoryChange.Action.UPDATED, changes=changes
+            )
+    if roles is not None:
+        chosen = [(kind, e) for kind, ids in roles.items() for e in ids]
+        if len({e for _kind, e in chosen}) != len(chosen):
+            raise ValidationError({"roles": _("Sama osaaminen voi olla vain yhdessä roolissa.")})
+        old = sorted(f"{r.kind}:{r.expertise_id}" for r in team.roles.all())
+        team.roles.all().delete()
+        TeamRole.objects.bulk_create(TeamRole(team=team, kind=k, expertise_id=e) for k, e in chosen)
+        new = sorted(f"{k}:{e}" for k, e in chosen)
+        if old != new:
+            record_change(
+                actor=actor,
+                instance=team,
+                action=DirectoryChange.Action.UPDATED,
+                changes={"roles": [old, new]},
+            )
     save_practice(actor=actor, team=team, data=practice, slots=slots)

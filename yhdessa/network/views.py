@@ -20,9 +20,10 @@ from yhdessa.network.forms import (
     ProfessionalForm,
     SearchForm,
     ServiceMapForm,
+    TeamModelForm,
 )
 from yhdessa.network.models import DirectoryChange, InvitationPractice
-from yhdessa.network.practice import describe_practice
+from yhdessa.network.practice import describe_practice, describe_team
 from yhdessa.network.queries import (
     organisations_managed_by,
     professionals_managed_by,
@@ -191,7 +192,8 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     members = set(team.members.values_list("pk", flat=True))
     initial = PracticeForm.initial_slots(practice) if practice else {}
     form = PracticeForm(request.POST or None, instance=practice, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    model_form = TeamModelForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid() and model_form.is_valid():
         allowed = {p.pk for p in candidates} | members
         try:
             save_team(
@@ -204,6 +206,8 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
                 practice={k: v for k, v in form.cleaned_data.items() if not k.startswith("slot_")},
                 slots=form.slots(),
+                model=model_form.model(),
+                roles=model_form.roles(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -216,9 +220,11 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "team": team,
             "form": form,
+            "model_form": model_form,
             "candidates": candidates,
             "members": members,
-            "practice_lines": describe_practice(practice) if practice else [],
+            "practice_lines": (describe_practice(practice) if practice else [])
+            + describe_team(team),
         },
     )
 

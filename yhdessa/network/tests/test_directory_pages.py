@@ -149,6 +149,7 @@ def test_team_and_practice_reach_the_convener(client, network):
             "slot_0_ends": "14:00",
             "slot_1_weekday": "",
             "slot_2_weekday": "",
+            "team-kind": "on_call",
         },
     )
     assert sorted(p.name for p in team.members.all()) == ["Leena Koivisto", "Ulla Ulkopuoli"]
@@ -174,6 +175,7 @@ def test_a_bad_slot_is_refused(client, network):
             "slot_0_weekday": "1",
             "slot_0_starts": "14:00",
             "slot_0_ends": "12:00",
+            "team-kind": "on_call",
         },
     ).content.decode()
     assert "Aikaikkunan loppu pitää olla sen alun jälkeen" in page

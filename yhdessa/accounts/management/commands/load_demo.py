@@ -12,6 +12,7 @@ from yhdessa.families.services import raise_concern
 from yhdessa.meetings.services import convene_meeting, record_meeting_held
 from yhdessa.network.models import (
     Expertise,
+    FamilyCentreArea,
     FamilyCentreTeam,
     InvitationPractice,
     Municipality,
@@ -21,6 +22,7 @@ from yhdessa.network.models import (
     ServiceOffer,
     SlotWindow,
     TaskArea,
+    TeamRole,
 )
 from yhdessa.plans.services import record_plan, record_star_notes
 
@@ -245,6 +247,25 @@ class Command(BaseCommand):
             place="Koivurannan neuvola, Rantatie 1",
             instructions="",
         )
+        # Koivuranta runs the Kymenlaakso model: a standing Yhdessä-tiimi.
+        team2.kind, team2.target_max_child_age = FamilyCentreTeam.Kind.STANDING, 8
+        team2.save(update_fields=["kind", "target_max_child_age"])
+        for code, kind in [
+            ("family_guide", "core"),
+            ("family_counselling", "core"),
+            ("child_health_clinic", "core"),
+            ("early_education", "per_family"),
+            ("social_counselling", "optional"),
+        ]:
+            TeamRole.objects.get_or_create(
+                team=team2, expertise=expertise[code], defaults={"kind": kind}
+            )
+        for town, names in (
+            ("Järvelä", ["Järvelän keskusta", "Kirkonkylä"]),
+            ("Koivuranta", ["Koivurannan perhekeskus"]),
+        ):
+            for name in names:
+                FamilyCentreArea.objects.get_or_create(municipality=towns[town], name=name)
         if not Family.objects.filter(municipality=towns["Järvelä"]).exists():
             self._stories(people)
         self.stdout.write(
