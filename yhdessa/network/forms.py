@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdessa.network.models import (
     LANGUAGES_OF_SERVICE,
     Expertise,
+    FamilyCentreArea,
     FamilyCentreTeam,
     InvitationPractice,
     Municipality,
@@ -32,6 +33,12 @@ class SearchForm(forms.Form):
         required=False,
         empty_label=_("kaikki"),
     )
+    area = forms.ModelChoiceField(
+        label=_("Perhekeskusalue"),
+        required=False,
+        queryset=FamilyCentreArea.objects.select_related("municipality"),
+        empty_label=_("kaikki"),
+    )
     language = forms.ChoiceField(
         label=_("Kieli"), required=False, choices=[("", _("kaikki")), *LANGUAGES_OF_SERVICE]
     )
@@ -53,6 +60,12 @@ class OrganisationForm(forms.ModelForm):
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Toimii kunnissa"),
         queryset=Municipality.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Perhekeskusalueet"),
+        queryset=FamilyCentreArea.objects.select_related("municipality"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -202,6 +215,12 @@ class TeamModelForm(forms.Form):
         max_value=29,
         help_text=_("Esim. 8: alle 8-vuotiaat ja heidän perheensä. Tyhjä: ei rajausta."),
     )
+    area = forms.ModelChoiceField(
+        label=_("Perhekeskusalue"),
+        queryset=FamilyCentreArea.objects.none(),
+        required=False,
+        empty_label=_("koko kunta"),
+    )
     core = forms.ModelMultipleChoiceField(
         label=_("Kutsutaan aina"),
         queryset=Expertise.objects.all(),
@@ -227,6 +246,7 @@ class TeamModelForm(forms.Form):
             "initial",
             {
                 "kind": team.kind,
+                "area": team.area_id,
                 "target_max_child_age": team.target_max_child_age,
                 **{
                     k: [r.expertise_id for r in roles if r.kind == k]
@@ -235,10 +255,14 @@ class TeamModelForm(forms.Form):
             },
         )
         super().__init__(*args, prefix="team", **kwargs)
+        self.fields["area"].queryset = FamilyCentreArea.objects.filter(
+            municipality_id=team.municipality_id
+        )
 
     def model(self) -> dict:
         return {
             "kind": self.cleaned_data["kind"],
+            "area": self.cleaned_data["area"],
             "target_max_child_age": self.cleaned_data["target_max_child_age"],
         }
 

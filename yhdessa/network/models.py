@@ -74,7 +74,7 @@ class FamilyCentreArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.municipality.name})"
 
 
 class Organisation(models.Model):

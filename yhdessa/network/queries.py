@@ -61,6 +61,7 @@ def search_professionals(
     q: str = "",
     expertise: str = "",
     municipality_id: int | None = None,
+    area_id: int | None = None,
     language: str = "",
     sector: str = "",
 ) -> QuerySet[Professional]:
@@ -75,6 +76,9 @@ def search_professionals(
         people = people.filter(expertise__code=expertise)
     if municipality_id:
         people = people.filter(municipality_id=municipality_id)
+    if area_id:
+        # Someone serves an area through their team there or their organisation's work.
+        people = people.filter(Q(teams__area_id=area_id) | Q(organisation__areas=area_id))
     if language:
         # JSON containment is not portable to SQLite; the code is a short token.
         people = people.filter(languages__icontains=f'"{language}"')

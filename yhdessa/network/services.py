@@ -13,6 +13,7 @@ from yhdessa.accounts.models import User
 from yhdessa.network.models import (
     LANGUAGE_CODES,
     DirectoryChange,
+    FamilyCentreArea,
     FamilyCentreTeam,
     InvitationPractice,
     Organisation,
@@ -126,6 +127,7 @@ def save_organisation(
     organisation: Organisation | None,
     data: dict,
     municipality_ids: list[int] | None = None,
+    area_ids: list[int] | None = None,
     source: str = "",
 ) -> Organisation:
     require_coordinator(actor)
@@ -154,6 +156,12 @@ def save_organisation(
     organisation.full_clean(exclude=["municipalities", "areas"])
     organisation.save()
     changes = _diff(before, snapshot(organisation, ORGANISATION_FIELDS))
+    if area_ids is not None:
+        old_areas = sorted(organisation.areas.values_list("name", flat=True))
+        organisation.areas.set(area_ids)
+        new_areas = sorted(organisation.areas.values_list("name", flat=True))
+        if old_areas != new_areas:
+            changes["areas"] = [old_areas, new_areas]
     if municipality_ids is not None:
         old = sorted(organisation.municipalities.values_list("name", flat=True))
         organisation.municipalities.set(municipality_ids)
@@ -355,13 +363,16 @@ def save_team(
     """Members, model, roles and practice together: a refusal changes nothing."""
     set_team_members(actor=actor, team=team, member_ids=member_ids)
     if model is not None:
-        before = snapshot(team, ["kind", "target_max_child_age"])
+        before = snapshot(team, ["kind", "target_max_child_age", "area"])
         age = model.get("target_max_child_age")
         if age is not None and not 1 <= age <= 29:
             raise ValidationError({"target_max_child_age": _("Ikärajan pitää olla 1–29 vuotta.")})
-        team.kind, team.target_max_child_age = model["kind"], age
-        team.save(update_fields=["kind", "target_max_child_age"])
-        changes = _diff(before, snapshot(team, ["kind", "target_max_child_age"]))
+        area = model.get("area")
+        if area is not None and area.municipality_id != team.municipality_id:
+            raise ValidationError({"area": _("Alueen pitää olla tiimin kunnassa.")})
+        team.kind, team.target_max_child_age, team.area = model["kind"], age, area
+        team.save(update_fields=["kind", "target_max_child_age", "area"])
+        changes = _diff(before, snapshot(team, ["kind", "target_max_child_age", "area"]))
         if changes:
             record_change(
                 actor=actor, instance=team, action=DirectoryChange.Action.UPDATED, changes=changes
@@ -382,3 +393,16 @@ def save_team(
                 changes={"roles": [old, new]},
             )
     save_practice(actor=actor, team=team, data=practice, slots=slots)
+
+
+@transaction.atomic
+def create_area(*, actor: User, name: str, municipality_id: int) -> FamilyCentreArea:
+    require_coordinator(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError({"name": _("Anna alueelle nimi (enintään 200 merkkiä).")})
+    if FamilyCentreArea.objects.filter(name__iexact=name, municipality_id=municipality_id).exists():
+        raise ValidationError({"name": _("Kunnassa on jo tämän niminen alue.")})
+    area = FamilyCentreArea.objects.create(name=name, municipality_id=municipality_id)
+    record_change(actor=actor, instance=area, action=DirectoryChange.Action.CREATED)
+    return area

@@ -11,6 +11,7 @@ urlpatterns = [
     path("professionals/new/", views.professional_edit, name="professional_new"),
     path("professionals/<int:pk>/", views.professional_edit, name="professional"),
     path("teams/new/", views.team_new, name="team_new"),
+    path("areas/new/", views.area_new, name="area_new"),
     path("teams/<int:pk>/", views.team_edit, name="team"),
     path("import/", views.import_csv, name="import"),
     path("export.csv", views.export_csv, name="export"),

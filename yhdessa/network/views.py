@@ -22,7 +22,7 @@ from yhdessa.network.forms import (
     ServiceMapForm,
     TeamModelForm,
 )
-from yhdessa.network.models import DirectoryChange, InvitationPractice
+from yhdessa.network.models import DirectoryChange, FamilyCentreArea, InvitationPractice
 from yhdessa.network.practice import describe_practice, describe_team
 from yhdessa.network.queries import (
     organisations_managed_by,
@@ -32,6 +32,7 @@ from yhdessa.network.queries import (
 )
 from yhdessa.network.service_map import OVERLAP_AT, service_map
 from yhdessa.network.services import (
+    create_area,
     create_team,
     save_organisation,
     save_professional,
@@ -62,6 +63,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         q=filters.get("q", ""),
         expertise=getattr(filters.get("expertise"), "code", ""),
         municipality_id=getattr(filters.get("municipality"), "pk", None),
+        area_id=getattr(filters.get("area"), "pk", None),
         language=filters.get("language", ""),
         sector=filters.get("sector", ""),
     )
@@ -84,7 +86,8 @@ def manage(request: HttpRequest) -> HttpResponse:
             "professionals": professionals_managed_by(user)
             .select_related("organisation")
             .order_by("-is_active", "name"),
-            "teams": teams_managed_by(user).select_related("municipality").order_by("name"),
+            "teams": teams_managed_by(user).select_related("municipality", "area").order_by("name"),
+            "areas": FamilyCentreArea.objects.filter(municipality_id=user.municipality_id),
         },
     )
 
@@ -97,6 +100,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             "languages": organisation.languages,
             "municipalities": list(organisation.municipalities.all()),
             "task_areas": list({o.task_area for o in organisation.offers.all()}),
+            "areas": list(organisation.areas.all()),
         }
         if organisation
         else {"municipalities": [request.user.municipality] if request.user.municipality else []}
@@ -105,12 +109,14 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "municipalities"}
         data.pop("task_areas", None)
+        data.pop("areas", None)
         try:
             saved = save_organisation(
                 actor=request.user,
                 organisation=organisation,
                 data=data,
                 municipality_ids=[m.pk for m in form.cleaned_data["municipalities"]],
+                area_ids=[a.pk for a in form.cleaned_data["areas"]],
             )
             set_offers(
                 actor=request.user,
@@ -161,6 +167,22 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             "note": _("Työstä lähtevä poistetaan käytöstä: hänen aiemmat tapaamisensa säilyvät."),
         },
     )
+
+
+@require_POST
+@coordinator_required
+def area_new(request: HttpRequest) -> HttpResponse:
+    try:
+        create_area(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            municipality_id=request.user.municipality_id,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Alue on lisätty."))
+    return redirect("network:manage")
 
 
 @require_POST

@@ -35,3 +35,23 @@ def meetings_held(user: User, *, start: date, end: date) -> list[dict]:
     return [
         {"municipality": r["concern__family__municipality__name"], "held": r["held"]} for r in rows
     ]
+
+
+def meetings_held_by_area(user: User, *, start: date, end: date) -> list[dict]:
+    """The same count per family centre area (the area of the convened team)."""
+    low, high = period_bounds(start, end)
+    rows = (
+        meetings_visible_to(user)
+        .filter(status=Meeting.Status.HELD, starts_at__gte=low, starts_at__lt=high)
+        .values("concern__family__municipality__name", "team__area__name")
+        .annotate(held=Count("pk"))
+        .order_by("concern__family__municipality__name", "team__area__name")
+    )
+    return [
+        {
+            "municipality": r["concern__family__municipality__name"],
+            "area": r["team__area__name"] or "",
+            "held": r["held"],
+        }
+        for r in rows
+    ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from yhdessa.reports.forms import PeriodForm
-from yhdessa.reports.queries import meetings_held
+from yhdessa.reports.queries import meetings_held, meetings_held_by_area
 
 
 @login_required
@@ -36,5 +36,6 @@ def meetings_report(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "period": period,
             "total": sum(r["held"] for r in rows),
+            "by_area": meetings_held_by_area(request.user, **period) if period else [],
         },
     )

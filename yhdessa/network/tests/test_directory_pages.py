@@ -232,3 +232,88 @@ def test_a_ptv_file_is_previewed_and_imported_from_the_page(client, network):
     assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
     client.post(reverse("network:import"), {"confirm": "1"})
     assert Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
+
+
+def test_areas_are_kept_and_followed_by_search_and_report(client, network, held_meeting):
+    from django.utils import timezone
+
+    from yhdessa.network.models import FamilyCentreArea
+
+    client.force_login(network.coordinator)
+    client.post(reverse("network:area_new"), {"name": "Keskusta"})
+    client.post(reverse("network:area_new"), {"name": "Keskusta"})  # twice: refused
+    area = FamilyCentreArea.objects.get(municipality=network.town)
+    post = {
+        "members": [p.pk for p in network.team.members.all()],
+        "team-kind": "on_call",
+        "team-area": area.pk,
+        "deadline_rule": "none",
+        "deadline_weekday": "0",
+        "deadline_working_days": "1",
+        "default_duration_minutes": "90",
+        "slot_0_weekday": "3",
+        "slot_0_starts": "08:00",
+        "slot_0_ends": "10:00",
+    }
+    client.post(reverse("network:team", args=[network.team.pk]), post)
+    network.team.refresh_from_db()
+    assert network.team.area == area
+    # Meetings follow the area of the team that was convened.
+    held_meeting.team = network.team
+    held_meeting.save(update_fields=["team"])
+    page = client.get(reverse("network:directory"), {"area": area.pk})
+    assert {p.name for p in page.context["page"].object_list} == {
+        p.name for p in network.team.members.filter(is_active=True)
+    }
+    report = client.get(
+        reverse("reports:meetings"),
+        {"start": "2000-01-01", "end": timezone.localdate().isoformat()},
+    )
+    assert report.context["by_area"] == [{"municipality": "Järvelä", "area": "Keskusta", "held": 1}]
+
+
+def _queries(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow_directory(network, n):
+    town = network.town
+    meeting_places = TaskArea.objects.get(code="meeting_places")
+    for i in range(n):
+        org = Organisation.objects.create(
+            name=f"Yhdistys {i} {Organisation.objects.count()}", sector="ngo"
+        )
+        org.municipalities.set([town])
+        ServiceOffer.objects.create(organisation=org, task_area=meeting_places, municipality=town)
+        p = Professional.objects.create(
+            name=f"Työntekijä {org.pk}",
+            organisation=org,
+            municipality=town,
+            email=f"t{org.pk}@x.example",
+        )
+        p.expertise.set([1])
+        DirectoryChange.objects.create(
+            actor=network.coordinator,
+            action="created",
+            object_type="organisation",
+            object_id=org.pk,
+            object_repr=org.name,
+            changes={"name": [None, org.name]},
+        )
+
+
+def test_upkeep_pages_keep_a_constant_query_count(client, network):
+    client.force_login(network.coordinator)
+    urls = [
+        (reverse("network:manage"), {}),
+        (reverse("network:changes"), {}),
+        (reverse("network:service_map"), {}),
+        (reverse("network:service_map"), {"sector": "ngo"}),
+    ]
+    _grow_directory(network, 2)
+    few = [_queries(client, url, **params) for url, params in urls]
+    _grow_directory(network, 8)
+    many = [_queries(client, url, **params) for url, params in urls]
+    assert few == many
