@@ -130,6 +130,20 @@ def test_pages_fit_a_phone(browser, live_server, network):
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide on a 360px phone"
+    page = log_in(browser, live_server, "coordinator", width=360)
+    for path in (
+        "/network/",
+        "/network/manage/",
+        f"/network/teams/{network.team.pk}/",
+        "/network/service-map/",
+        "/network/import/",
+        "/network/changes/",
+        "/reports/meetings/",
+        "/audit/families/",
+    ):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide on a 360px phone"
 
 
 def test_the_plan_prints_without_the_app_around_it(browser, live_server, network):
