@@ -272,3 +272,16 @@ class TeamModelForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV-tiedosto"))
+
+
+class ReferenceForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Koodi"),
+        max_length=50,
+        required=False,
+        help_text=_("Vain uudelle: esim. family_guide. Ei muutu myöhemmin."),
+    )
+    name_fi = forms.CharField(label=_("Nimi suomeksi"), max_length=200)
+    name_sv = forms.CharField(label=_("Nimi ruotsiksi"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Nimi englanniksi"), max_length=200, required=False)
+    position = forms.IntegerField(label=_("Järjestys"), min_value=0, max_value=999, initial=100)

@@ -406,3 +406,43 @@ def create_area(*, actor: User, name: str, municipality_id: int) -> FamilyCentre
     area = FamilyCentreArea.objects.create(name=name, municipality_id=municipality_id)
     record_change(actor=actor, instance=area, action=DirectoryChange.Action.CREATED)
     return area
+
+
+REFERENCE_FIELDS = ["code", "name_fi", "name_sv", "name_en", "position"]
+
+
+@transaction.atomic
+def save_reference(*, actor: User, model, instance, data: dict):
+    """Add or rename an entry of an editable reference list (expertise, task
+    areas, concern topics). Codes stay once given: rows elsewhere point at them."""
+    require_coordinator(actor)
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if not data.get("name_fi"):
+        raise ValidationError({"name_fi": _("Anna nimi suomeksi.")})
+    creating = instance is None
+    if creating:
+        code = data.get("code", "")
+        if not code or model.objects.filter(code=code).exists():
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Anna uusi, yksilöllinen koodi (pienet kirjaimet, numerot ja alaviivat)."
+                    )
+                }
+            )
+        instance = model(code=code)
+    before = {} if creating else snapshot(instance, REFERENCE_FIELDS)
+    for field in ("name_fi", "name_sv", "name_en", "position"):
+        if field in data and data[field] is not None:
+            setattr(instance, field, data[field])
+    instance.full_clean()
+    instance.save()
+    changes = _diff(before, snapshot(instance, REFERENCE_FIELDS))
+    if creating or changes:
+        record_change(
+            actor=actor,
+            instance=instance,
+            changes=changes,
+            action=DirectoryChange.Action.CREATED if creating else DirectoryChange.Action.UPDATED,
+        )
+    return instance

@@ -17,4 +17,6 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export"),
     path("changes/", views.changes, name="changes"),
     path("service-map/", views.service_map_view, name="service_map"),
+    path("reference/<slug:kind>/", views.reference, name="reference"),
+    path("reference/<slug:kind>/<int:pk>/", views.reference, name="reference_edit"),
 ]

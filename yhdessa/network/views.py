@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from yhdessa.families.models import ConcernTopic
 from yhdessa.interop.network_csv import export_network, import_network
 from yhdessa.interop.ptv import import_ptv
 from yhdessa.network.forms import (
@@ -18,11 +20,18 @@ from yhdessa.network.forms import (
     OrganisationForm,
     PracticeForm,
     ProfessionalForm,
+    ReferenceForm,
     SearchForm,
     ServiceMapForm,
     TeamModelForm,
 )
-from yhdessa.network.models import DirectoryChange, FamilyCentreArea, InvitationPractice
+from yhdessa.network.models import (
+    DirectoryChange,
+    Expertise,
+    FamilyCentreArea,
+    InvitationPractice,
+    TaskArea,
+)
 from yhdessa.network.practice import describe_practice, describe_team
 from yhdessa.network.queries import (
     organisations_managed_by,
@@ -36,6 +45,7 @@ from yhdessa.network.services import (
     create_team,
     save_organisation,
     save_professional,
+    save_reference,
     save_team,
     set_offers,
 )
@@ -359,5 +369,51 @@ def service_map_view(request: HttpRequest) -> HttpResponse:
             "gaps": sum(c.status == "gap" for c in cells.values()),
             "overlaps": sum(c.status == "overlap" for c in cells.values()),
             "query": request.GET.urlencode(),
+        },
+    )
+
+
+REFERENCE_LISTS = {
+    "expertise": (Expertise, _lazy("Osaamiset")),
+    "task-areas": (TaskArea, _lazy("Perhekeskuksen tehtäväalueet")),
+    "concern-topics": (ConcernTopic, _lazy("Huolen aiheet")),
+}
+
+
+@coordinator_required
+def reference(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """The editable reference lists: add an entry or rename one in three languages."""
+    if kind not in REFERENCE_LISTS:
+        raise Http404
+    model, title = REFERENCE_LISTS[kind]
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    initial = (
+        {f: getattr(instance, f) for f in ("code", "name_fi", "name_sv", "name_en", "position")}
+        if instance
+        else {}
+    )
+    form = ReferenceForm(request.POST or None, initial=initial)
+    if instance is not None:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_reference(
+                actor=request.user, model=model, instance=instance, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Tallennettu."))
+            return redirect("network:reference", kind=kind)
+    return render(
+        request,
+        "network/reference.html",
+        {
+            "kind": kind,
+            "title": title,
+            "entries": model.objects.all(),
+            "form": form,
+            "instance": instance,
+            "lists": [(k, t) for k, (_m, t) in REFERENCE_LISTS.items()],
         },
     )
