@@ -16,7 +16,12 @@ from yhdessa.api.auth import BearerToken
 from yhdessa.errors import Conflict
 from yhdessa.families.services import raise_concern
 from yhdessa.meetings.queries import concerns_visible_to, read_concern, read_meeting
-from yhdessa.meetings.services import convene_meeting, record_meeting_held
+from yhdessa.meetings.services import (
+    cancel_meeting,
+    convene_meeting,
+    record_meeting_held,
+    reschedule_meeting,
+)
 from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice
 from yhdessa.network.queries import teams_invitable_by
@@ -256,6 +261,32 @@ def meeting_held(request: HttpRequest, meeting_id: int, payload: s.HeldIn):
         attendee_ids=payload.attendees,
         family_present=payload.family_present,
     )
+    return _meeting_out(_reload_meeting(request, meeting_id))
+
+
+@api.post(
+    "/meetings/{meeting_id}/reschedule", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"]
+)
+def meeting_reschedule(request: HttpRequest, meeting_id: int, payload: s.RescheduleIn):
+    """Move a scheduled meeting: updated calendar invitations go to everyone."""
+    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    reschedule_meeting(
+        actor=request.user,
+        meeting=meeting,
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        place=payload.place,
+    )
+    return _meeting_out(_reload_meeting(request, meeting_id))
+
+
+@api.post(
+    "/meetings/{meeting_id}/cancel", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"]
+)
+def meeting_cancel(request: HttpRequest, meeting_id: int, payload: s.CancelIn):
+    """Cancel a scheduled meeting: calendar cancellations go to everyone."""
+    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    cancel_meeting(actor=request.user, meeting=meeting, note=payload.note)
     return _meeting_out(_reload_meeting(request, meeting_id))
 
 

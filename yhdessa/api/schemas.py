@@ -156,6 +156,16 @@ class MeetingOut(Schema):
     has_plan: bool
 
 
+class RescheduleIn(Schema):
+    starts_at: datetime
+    duration_minutes: int
+    place: str
+
+
+class CancelIn(Schema):
+    note: str = ""
+
+
 class HeldIn(Schema):
     attendees: list[int]
     family_present: bool

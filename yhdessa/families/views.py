@@ -16,7 +16,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "professional", None) is None:
         messages.error(request, _("Vain verkoston ammattilainen voi kirjata huolen."))
         return redirect("home")
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 DURATIONS = [(m, _("%(m)d min") % {"m": m}) for m in (30, 45, 60, 75, 90, 120, 150, 180)]
 
 
-class ConveneForm(forms.Form):
+class MeetingTimeForm(forms.Form):
+    """When and where: convening and moving a meeting share these."""
+
     date = forms.DateField(
         label=_("Päivä"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -23,24 +25,37 @@ class ConveneForm(forms.Form):
         help_text=_("Missä perhe toivoo tapaavansa?"),
         error_messages={"required": _("Kerro paikka (perheen toive).")},
     )
+    acknowledge = forms.BooleanField(
+        label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),
+        required=False,
+    )
+
+    def starts_at(self) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        )
+
+
+class ConveneForm(MeetingTimeForm):
     invitees = forms.MultipleChoiceField(
         label=_("Kutsuttavat"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Valitse vähintään yksi kutsuttava asiantuntija.")},
-    )
-    acknowledge = forms.BooleanField(
-        label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),
-        required=False,
     )
 
     def __init__(self, *args, professionals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
 
-    def starts_at(self) -> datetime:
-        return timezone.make_aware(
-            datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
-        )
+
+class CancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Viesti kutsutuille ja perheelle (vapaaehtoinen)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esim. ”Uusi aika sovitaan puhelimessa.” Ei tunnistetietoja."),
+    )
 
 
 class HeldForm(forms.Form):

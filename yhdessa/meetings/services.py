@@ -6,6 +6,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, PracticeNotKept
@@ -119,12 +120,26 @@ def convene_meeting(
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
     )
-    _queue_invitations(meeting)
+    _queue_messages(meeting)
     return meeting
 
 
-def _invitation_texts(
-    meeting: Meeting, *, language: str, to_family: bool, name: str
+SUBJECTS = {
+    OutboxMessage.Kind.INVITATION: gettext_lazy("Kutsu: Yhdessä aika %(date)s klo %(start)s"),
+    OutboxMessage.Kind.UPDATE: gettext_lazy("Muuttunut aika: Yhdessä aika %(date)s klo %(start)s"),
+    OutboxMessage.Kind.CANCELLATION: gettext_lazy("Peruttu: Yhdessä aika %(date)s klo %(start)s"),
+}
+
+
+def _message_texts(
+    invitations: list[Invitation],
+    meeting: Meeting,
+    *,
+    kind: str,
+    language: str,
+    to_family: bool,
+    name: str,
+    note: str = "",
 ) -> tuple[str, str, str]:
     with translation.override(language):
         when = timezone.localtime(meeting.starts_at)
@@ -132,40 +147,52 @@ def _invitation_texts(
             "meeting": meeting,
             "name": name,
             "to_family": to_family,
+            "kind": kind,
+            "note": note,
             "date": formats.date_format(when, "DATE_FORMAT"),
             "weekday": formats.date_format(when, "l"),
             "start": formats.time_format(when, "TIME_FORMAT"),
             "end": formats.time_format(timezone.localtime(meeting.ends_at), "TIME_FORMAT"),
-            "invitations": list(meeting.invitations.all()),
+            "invitations": invitations,
             "site_url": settings.SITE_URL,
         }
-        subject = _("Kutsu: Yhdessä aika %(date)s klo %(start)s") % context
+        subject = str(SUBJECTS[kind]) % context
         body = render_to_string("notify/invitation.txt", context)
         ics = meeting_ics(
             meeting,
             summary=_("Yhdessä aika"),
             description=_("Kutsuja: %(name)s. Paikka: %(place)s.")
             % {"name": meeting.convener.name, "place": meeting.place},
+            method="CANCEL" if kind == OutboxMessage.Kind.CANCELLATION else "REQUEST",
+            invitations=invitations,
         )
     return subject, body, ics
 
 
-def _queue_invitations(meeting: Meeting) -> None:
+def _queue_messages(
+    meeting: Meeting, kind: str = OutboxMessage.Kind.INVITATION, note: str = ""
+) -> None:
+    """One message per invitee with an email, and one to the family."""
     invitations = list(
         meeting.invitations.select_related("professional").prefetch_related(
             "professional__expertise"
         )
     )
-    meeting._prefetched_objects_cache = {"invitations": invitations}
     for invitation in invitations:
         professional = invitation.professional
         if not professional.email:
             continue
-        subject, body, ics = _invitation_texts(
-            meeting, language="fi", to_family=False, name=professional.name
+        subject, body, ics = _message_texts(
+            invitations,
+            meeting,
+            kind=kind,
+            language="fi",
+            to_family=False,
+            name=professional.name,
+            note=note,
         )
         queue_email(
-            kind=OutboxMessage.Kind.INVITATION,
+            kind=kind,
             recipient=professional.email,
             subject=subject,
             body=body,
@@ -175,11 +202,17 @@ def _queue_invitations(meeting: Meeting) -> None:
         )
     family = meeting.concern.family
     if family.email:
-        subject, body, ics = _invitation_texts(
-            meeting, language=family.language, to_family=True, name=""
+        subject, body, ics = _message_texts(
+            invitations,
+            meeting,
+            kind=kind,
+            language=family.language,
+            to_family=True,
+            name="",
+            note=note,
         )
         queue_email(
-            kind=OutboxMessage.Kind.INVITATION,
+            kind=kind,
             recipient=family.email,
             subject=subject,
             body=body,
@@ -187,6 +220,83 @@ def _queue_invitations(meeting: Meeting) -> None:
             meeting=meeting,
             to_family=True,
         )
+
+
+def _require_convener_of(actor: User, meeting: Meeting) -> Professional:
+    convener = _acting_professional(actor)
+    if meeting.convener_id != convener.pk:
+        raise PermissionDenied(_("Vain koollekutsuja voi muuttaa tapaamista."))
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise Conflict(
+            _("Vain sovittua tapaamista voi siirtää tai perua (tila: %(status)s).")
+            % {"status": meeting.get_status_display()}
+        )
+    return convener
+
+
+@transaction.atomic
+def reschedule_meeting(
+    *,
+    actor: User,
+    meeting: Meeting,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str,
+    confirm_practice_exceptions: bool = True,
+    now: datetime | None = None,
+) -> Meeting:
+    """Move a meeting: everyone gets the new time as an updated calendar entry."""
+    _require_convener_of(actor, meeting)
+    now = now or timezone.now()
+    place = (place or "").strip()
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    errors: dict[str, str] = {}
+    if starts_at <= now:
+        errors["starts_at"] = _("Valitse tuleva ajankohta.")
+    elif starts_at > now + timedelta(days=366):
+        errors["starts_at"] = _("Ajankohta on yli vuoden päässä.")
+    if not 15 <= duration_minutes <= 480:
+        errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
+    if not place:
+        errors["place"] = _("Kerro paikka (perheen toive).")
+    elif len(place) > 200:
+        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    if errors:
+        raise ValidationError(errors)
+    check_no_identity_codes(place=place)
+    practice = getattr(meeting.team, "practice", None) if meeting.team else None
+    warnings = practice_warnings(
+        practice,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        requested_on=timezone.localtime(now).date(),
+    )
+    if warnings and not confirm_practice_exceptions:
+        raise PracticeNotKept(warnings)
+    meeting.starts_at, meeting.duration_minutes, meeting.place = starts_at, duration_minutes, place
+    meeting.practice_warnings = warnings
+    meeting.sequence += 1
+    meeting.save(
+        update_fields=["starts_at", "duration_minutes", "place", "practice_warnings", "sequence"]
+    )
+    _queue_messages(meeting, OutboxMessage.Kind.UPDATE)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, actor: User, meeting: Meeting, note: str = "") -> Meeting:
+    """Cancel a meeting: everyone's calendar entry is withdrawn."""
+    _require_convener_of(actor, meeting)
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("Viesti on liian pitkä (enintään 500 merkkiä).")})
+    check_no_identity_codes(note=note)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence"])
+    _queue_messages(meeting, OutboxMessage.Kind.CANCELLATION, note=note)
+    return meeting
 
 
 @transaction.atomic

@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/held/", views.meeting_held, name="held"),
     path("<int:pk>/star/", views.star_notes, name="star"),
+    path("<int:pk>/reschedule/", views.meeting_reschedule, name="reschedule"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
 ]

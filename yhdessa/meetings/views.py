@@ -12,9 +12,14 @@ from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_list_access
 from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.meetings import dashboard
-from yhdessa.meetings.forms import ConveneForm, HeldForm
+from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, MeetingTimeForm
 from yhdessa.meetings.queries import read_concern, read_meeting, reason_for_meeting
-from yhdessa.meetings.services import convene_meeting, record_meeting_held
+from yhdessa.meetings.services import (
+    cancel_meeting,
+    convene_meeting,
+    record_meeting_held,
+    reschedule_meeting,
+)
 from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice, describe_team, next_slots
 from yhdessa.network.queries import invitable_professionals, team_for
@@ -87,7 +92,9 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
             initial.update(date=slot.date(), time=slot.time())
         except ValueError:
             pass
-    form = ConveneForm(request.POST or None, professionals=people, initial=initial)
+    form = ConveneForm(
+        request.POST if request.method == "POST" else None, professionals=people, initial=initial
+    )
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -180,7 +187,7 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _convener_meeting(request, pk)
     invitations = list(meeting.invitations.all())
     form = HeldForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         invitations=invitations,
         initial={"attendees": [str(i.professional_id) for i in invitations]},
     )
@@ -238,3 +245,69 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "meetings/star.html", {"meeting": meeting, "rows": rows, "errors": errors}
     )
+
+
+@login_required
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the meeting; everyone gets the new time in their calendar."""
+    meeting = _convener_meeting(request, pk)
+    when = timezone.localtime(meeting.starts_at)
+    form = MeetingTimeForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "date": when.date(),
+            "time": when.time(),
+            "duration_minutes": meeting.duration_minutes,
+            "place": meeting.place,
+        },
+    )
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reschedule_meeting(
+                actor=request.user,
+                meeting=meeting,
+                starts_at=form.starts_at(),
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                confirm_practice_exceptions=data["acknowledge"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PracticeNotKept as refusal:
+            warnings = refusal.warnings
+            form.add_error(
+                None,
+                _(
+                    "Valittu aika poikkeaa kutsukäytännöstä. Valitse toinen aika "
+                    "tai vahvista, että kutsut silti."
+                ),
+            )
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Uusi aika lähtee kaikille kutsutuille ja perheelle."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/reschedule.html",
+        {"meeting": meeting, "form": form, "warnings": warnings},
+    )
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _convener_meeting(request, pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_meeting(actor=request.user, meeting=meeting, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Tapaaminen on peruttu; peruutus lähtee kaikille."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yhdessa.families.models import ConcernTopic
@@ -115,7 +115,9 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         if organisation
         else {"municipalities": [request.user.municipality] if request.user.municipality else []}
     )
-    form = OrganisationForm(request.POST or None, instance=organisation, initial=initial)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "municipalities"}
         data.pop("task_areas", None)
@@ -153,7 +155,9 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         if professional
         else {"municipality": request.user.municipality, "is_active": True}
     )
-    form = ProfessionalForm(request.POST or None, instance=professional, initial=initial)
+    form = ProfessionalForm(
+        request.POST if request.method == "POST" else None, instance=professional, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "expertise"}
         try:
@@ -223,8 +227,10 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     members = set(team.members.values_list("pk", flat=True))
     initial = PracticeForm.initial_slots(practice) if practice else {}
-    form = PracticeForm(request.POST or None, instance=practice, initial=initial)
-    model_form = TeamModelForm(request.POST or None, team=team)
+    form = PracticeForm(
+        request.POST if request.method == "POST" else None, instance=practice, initial=initial
+    )
+    model_form = TeamModelForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid() and model_form.is_valid():
         allowed = {p.pk for p in candidates} | members
         try:
@@ -283,7 +289,7 @@ def _import(kind: str, data: bytes, *, actor, apply: bool, source: str) -> dict:
 @coordinator_required
 def import_csv(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file (or PTV JSON), preview every row, then import all or nothing."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     result = None
     source = _("Tuonti %(date)s") % {"date": timezone.localdate().isoformat()}
     if request.method == "POST" and "confirm" in request.POST:
@@ -374,9 +380,9 @@ def service_map_view(request: HttpRequest) -> HttpResponse:
 
 
 REFERENCE_LISTS = {
-    "expertise": (Expertise, _lazy("Osaamiset")),
-    "task-areas": (TaskArea, _lazy("Perhekeskuksen tehtäväalueet")),
-    "concern-topics": (ConcernTopic, _lazy("Huolen aiheet")),
+    "expertise": (Expertise, gettext_lazy("Osaamiset")),
+    "task-areas": (TaskArea, gettext_lazy("Perhekeskuksen tehtäväalueet")),
+    "concern-topics": (ConcernTopic, gettext_lazy("Huolen aiheet")),
 }
 
 
@@ -392,7 +398,7 @@ def reference(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         if instance
         else {}
     )
-    form = ReferenceForm(request.POST or None, initial=initial)
+    form = ReferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if instance is not None:
         form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,12 @@ def _address(email: str, name: str, *, role: str | None = None) -> vCalAddress:
 
 
 def meeting_ics(
-    meeting: Meeting, *, summary: str, description: str, method: str = "REQUEST"
+    meeting: Meeting,
+    *,
+    summary: str,
+    description: str,
+    method: str = "REQUEST",
+    invitations=None,
 ) -> str:
     """One VEVENT for the meeting; its UID stays, its SEQUENCE rises on change."""
     calendar = Calendar()
@@ -41,7 +46,7 @@ def meeting_ics(
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     organiser_email = meeting.convener.email or settings.DEFAULT_FROM_EMAIL
     event.add("organizer", _address(organiser_email, meeting.convener.name))
-    for invitation in meeting.invitations.all():
+    for invitation in meeting.invitations.all() if invitations is None else invitations:
         if invitation.professional.email:
             event.add(
                 "attendee",

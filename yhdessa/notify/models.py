@@ -13,6 +13,8 @@ class OutboxMessage(models.Model):
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("kutsu")
+        UPDATE = "update", _("muuttunut kutsu")
+        CANCELLATION = "cancellation", _("peruutus")
 
     kind = models.CharField(_("laji"), max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(

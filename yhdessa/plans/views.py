@@ -22,7 +22,7 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     plan = plan_queryset().filter(meeting=meeting).first()
     candidates = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
     form = PlanForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         candidates=candidates,
         initial=PlanForm.initial_from(plan) if plan else {},
     )
