@@ -30,6 +30,27 @@ def _acting_professional(actor: User) -> Professional:
     return professional
 
 
+def _check_time_and_place(
+    *, starts_at: datetime, duration_minutes: int, place: str, now: datetime
+) -> tuple[datetime, str, dict[str, str]]:
+    """The rules every meeting time keeps, whether convened or moved."""
+    place = (place or "").strip()
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    errors: dict[str, str] = {}
+    if starts_at <= now:
+        errors["starts_at"] = _("Valitse tuleva ajankohta.")
+    elif starts_at > now + timedelta(days=366):
+        errors["starts_at"] = _("Ajankohta on yli vuoden päässä.")
+    if not 15 <= duration_minutes <= 480:
+        errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
+    if not place:
+        errors["place"] = _("Kerro paikka (perheen toive).")
+    elif len(place) > 200:
+        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    return starts_at, place, errors
+
+
 @transaction.atomic
 def convene_meeting(
     *,
@@ -52,20 +73,9 @@ def convene_meeting(
     if concern.convener_id != convener.pk:
         raise PermissionDenied(_("Vain huolen kirjannut lähityöntekijä voi kutsua koolle."))
     now = now or timezone.now()
-    place = (place or "").strip()
-    errors: dict[str, str] = {}
-    if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at)
-    if starts_at <= now:
-        errors["starts_at"] = _("Valitse tuleva ajankohta.")
-    elif starts_at > now + timedelta(days=366):
-        errors["starts_at"] = _("Ajankohta on yli vuoden päässä.")
-    if not 15 <= duration_minutes <= 480:
-        errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
-    if not place:
-        errors["place"] = _("Kerro paikka (perheen toive).")
-    elif len(place) > 200:
-        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    starts_at, place, errors = _check_time_and_place(
+        starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
+    )
     unique_ids = list(dict.fromkeys(invitee_ids))
     invitable = {
         p.pk: p
@@ -248,20 +258,9 @@ def reschedule_meeting(
     """Move a meeting: everyone gets the new time as an updated calendar entry."""
     _require_convener_of(actor, meeting)
     now = now or timezone.now()
-    place = (place or "").strip()
-    if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at)
-    errors: dict[str, str] = {}
-    if starts_at <= now:
-        errors["starts_at"] = _("Valitse tuleva ajankohta.")
-    elif starts_at > now + timedelta(days=366):
-        errors["starts_at"] = _("Ajankohta on yli vuoden päässä.")
-    if not 15 <= duration_minutes <= 480:
-        errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
-    if not place:
-        errors["place"] = _("Kerro paikka (perheen toive).")
-    elif len(place) > 200:
-        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    starts_at, place, errors = _check_time_and_place(
+        starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
+    )
     if errors:
         raise ValidationError(errors)
     check_no_identity_codes(place=place)

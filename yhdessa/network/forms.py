@@ -13,6 +13,7 @@ from yhdessa.network.models import (
     Professional,
     TaskArea,
 )
+from yhdessa.network.services import PRACTICE_FIELDS
 
 WEEKDAY_CHOICES = [("", "–")] + [(str(k), v) for k, v in WEEKDAYS.items()]
 SLOT_ROWS = 3
@@ -110,17 +111,7 @@ class ProfessionalForm(forms.ModelForm):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = InvitationPractice
-        fields = [
-            "by_email",
-            "by_sms",
-            "by_phone",
-            "deadline_rule",
-            "deadline_weekday",
-            "deadline_working_days",
-            "default_duration_minutes",
-            "default_place",
-            "instructions",
-        ]
+        fields = PRACTICE_FIELDS
         widgets = {
             "deadline_weekday": forms.Select(choices=WEEKDAY_CHOICES[1:]),
             "instructions": forms.Textarea(attrs={"rows": 3}),
