@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_list_access
@@ -69,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "now": timezone.now(),
             "today": timezone.localdate(),
+            "has_2fa": user_has_device(user),
         },
     )
 

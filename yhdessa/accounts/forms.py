@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Kuusinumeroinen koodi"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Anna sovelluksen näyttämä kuusinumeroinen koodi.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()

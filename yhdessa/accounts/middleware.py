@@ -1,0 +1,25 @@
+"""Two-factor authentication: a user who has a TOTP device must give its code
+before any page; with OTP_REQUIRED, a user without one must set it up first."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+# Pages a signed-in but unverified user may still reach.
+OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+            if user_has_device(user):
+                if not user.is_verified():
+                    return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+            elif settings.OTP_REQUIRED:
+                return redirect("accounts:otp_setup")
+        return self.get_response(request)
