@@ -163,3 +163,60 @@ def test_the_plan_prints_without_the_app_around_it(browser, live_server, network
     assert page.locator("header.top").is_hidden()
     assert page.get_by_role("button", name="Tulosta perheelle").is_hidden()
     assert page.get_by_text("Kuvallinen iltarutiini").is_visible()
+
+
+def test_the_pages_pass_an_accessibility_check(browser, live_server, network):
+    """axe-core finds no serious or critical accessibility problem."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
+    record_plan(
+        actor=network.convener,
+        meeting=held,
+        matters=["Iltarutiini"],
+        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
+        follow_up="Mikko soittaa.",
+        lead_ids=[network.people["mikko"].pk],
+        next_contact=timezone.localdate() + timedelta(days=7),
+    )
+    axe = Axe()
+    found = {}
+    for user, paths in (
+        (
+            "convener",
+            [
+                "/",
+                "/concerns/new/",
+                f"/concerns/{held.concern_id}/",
+                f"/meetings/convene/{held.concern_id}/",
+                f"/meetings/{held.pk}/",
+                f"/meetings/{held.pk}/star/",
+                f"/plans/{held.pk}/",
+                f"/plans/{held.pk}/edit/",
+                "/messages/",
+                "/network/",
+            ],
+        ),
+        (
+            "coordinator",
+            [
+                "/reports/meetings/",
+                "/audit/families/",
+                "/network/manage/",
+                f"/network/teams/{network.team.pk}/",
+                "/network/service-map/",
+                "/network/import/",
+                "/network/changes/",
+            ],
+        ),
+    ):
+        page = log_in(browser, live_server, user)
+        for path in paths:
+            page.goto(live_server.url + path)
+            results = axe.run(page)
+            serious = [
+                v for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                found[path] = [(v["id"], v["nodes"][0]["target"]) for v in serious]
+    assert found == {}
