@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from yhdessa.families.forms import ConcernForm
 from yhdessa.families.services import raise_concern
-from yhdessa.meetings.queries import read_concern
+from yhdessa.meetings.queries import may_convene, read_concern
 from yhdessa.web import add_service_errors
 
 
@@ -51,6 +51,6 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": concern,
             "family": concern.family,
             "meetings": concern.meetings.all(),
-            "is_convener": getattr(request.user, "professional", None) == concern.convener,
+            "is_convener": may_convene(request.user, concern),
         },
     )

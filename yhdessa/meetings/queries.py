@@ -12,6 +12,7 @@ from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_access
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
+from yhdessa.plans.models import JointPlan
 
 
 def _professional_id(user: User) -> int | None:
@@ -131,3 +132,16 @@ def read_concern(user: User, pk: int, *, via_api: bool = False) -> Concern:
         via_api=via_api,
     )
     return concern
+
+
+def may_convene(user: User, concern: Concern) -> bool:
+    """The local worker who raised the concern convenes; afterwards a lead
+    professional of its joint plan arranges follow-up meetings."""
+    pid = _professional_id(user)
+    if pid is None:
+        return False
+
+    return (
+        concern.convener_id == pid
+        or JointPlan.objects.filter(meeting__concern=concern, lead_professionals=pid).exists()
+    )

@@ -12,6 +12,7 @@ from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Invitation, Meeting
+from yhdessa.meetings.queries import may_convene
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import invitable_professionals, team_for
@@ -70,8 +71,13 @@ def convene_meeting(
     PracticeNotKept instead, so that a page can ask the convener first.
     """
     convener = _acting_professional(actor)
-    if concern.convener_id != convener.pk:
-        raise PermissionDenied(_("Vain huolen kirjannut lähityöntekijä voi kutsua koolle."))
+    if not may_convene(actor, concern):
+        raise PermissionDenied(
+            _(
+                "Vain huolen kirjannut lähityöntekijä tai perheen "
+                "vastuutyöntekijä voi kutsua koolle."
+            )
+        )
     now = now or timezone.now()
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now

@@ -14,7 +14,7 @@ from yhdessa.audit.services import record_list_access
 from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, MeetingTimeForm
-from yhdessa.meetings.queries import read_concern, read_meeting, reason_for_meeting
+from yhdessa.meetings.queries import may_convene, read_concern, read_meeting, reason_for_meeting
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
@@ -78,11 +78,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     concern = read_concern(request.user, concern_pk)
-    if getattr(request.user, "professional", None) != concern.convener:
+    if not may_convene(request.user, concern):
         raise PermissionDenied
     team = None if concern.existing_support else team_for(concern.family.municipality_id)
     practice = getattr(team, "practice", None) if team else None
-    people = list(invitable_professionals(concern=concern).exclude(pk=concern.convener_id))
+    people = list(invitable_professionals(concern=concern).exclude(pk=request.user.professional.pk))
     chosen = set(request.GET.getlist("expertise") or request.POST.getlist("expertise"))
     initial = {
         "place": getattr(practice, "default_place", ""),

@@ -35,9 +35,12 @@ def invitable_professionals(*, concern: Concern) -> QuerySet[Professional]:
         # education worker) come from the municipality's whole network.
         per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
         return people.filter(
-            Q(teams=team) | Q(municipality_id=town, expertise__in=per_family)
+            Q(teams=team)
+            | Q(municipality_id=town, expertise__in=per_family)
+            | Q(pk=concern.convener_id)
         ).distinct()
-    return people.filter(teams__municipality_id=town).distinct()
+    # The local worker who raised the concern can be invited to a follow-up.
+    return people.filter(Q(teams__municipality_id=town) | Q(pk=concern.convener_id)).distinct()
 
 
 def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:

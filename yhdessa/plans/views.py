@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yhdessa.errors import Conflict
-from yhdessa.meetings.queries import read_meeting
+from yhdessa.meetings.queries import may_convene, read_meeting
 from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context, plan_queryset, read_plan
@@ -51,7 +51,9 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 @login_required
 def plan_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting, plan = read_plan(request.user, meeting_pk)
-    return render(request, "plans/plan.html", plan_document_context(meeting, plan))
+    context = plan_document_context(meeting, plan)
+    context["may_follow_up"] = may_convene(request.user, meeting.concern)
+    return render(request, "plans/plan.html", context)
 
 
 @login_required
