@@ -15,6 +15,7 @@ def open_meetings(user: User) -> QuerySet[Meeting]:
         meetings_visible_to(user)
         .filter(status=Meeting.Status.SCHEDULED)
         .select_related("concern__family", "convener")
+        .prefetch_related("invitations")
         .order_by("starts_at")
     )
 

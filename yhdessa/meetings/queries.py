@@ -145,3 +145,17 @@ def may_convene(user: User, concern: Concern) -> bool:
         concern.convener_id == pid
         or JointPlan.objects.filter(meeting__concern=concern, lead_professionals=pid).exists()
     )
+
+
+def list_reason(user: User, meeting: Meeting) -> str:
+    """The basis for showing a meeting's family in a list, for the access log.
+    Expects the meeting's invitations prefetched (no query per row)."""
+    pid = _professional_id(user)
+    if pid is not None and meeting.convener_id == pid:
+        return AccessLogEntry.Why.CONVENER
+    if pid is not None and any(i.professional_id == pid for i in meeting.invitations.all()):
+        return AccessLogEntry.Why.INVITED
+    if user.is_coordinator:
+        return AccessLogEntry.Why.COORDINATOR
+    # Visible, yet neither convened, invited nor overseen: the user leads the plan.
+    return AccessLogEntry.Why.LEAD

@@ -14,7 +14,13 @@ from yhdessa.audit.services import record_list_access
 from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, MeetingTimeForm
-from yhdessa.meetings.queries import may_convene, read_concern, read_meeting, reason_for_meeting
+from yhdessa.meetings.queries import (
+    list_reason,
+    may_convene,
+    read_concern,
+    read_meeting,
+    reason_for_meeting,
+)
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
@@ -42,23 +48,11 @@ def home(request: HttpRequest) -> HttpResponse:
     led_total = led_all.count() if len(led) == START_PAGE_FAMILIES else len(led)
     meetings = list(dashboard.open_meetings(user))
     waiting = list(dashboard.concerns_waiting(user))
-    pid = getattr(getattr(user, "professional", None), "pk", None)
-    Why = AccessLogEntry.Why
     record_list_access(
         user=user,
-        reads=(
-            [(p.meeting.concern.family_id, Why.LEAD) for p in led]
-            + [
-                (
-                    m.concern.family_id,
-                    Why.CONVENER
-                    if m.convener_id == pid
-                    else (Why.INVITED if pid else Why.COORDINATOR),
-                )
-                for m in meetings
-            ]
-            + [(c.family_id, Why.CONVENER) for c in waiting]
-        ),
+        reads=[(p.meeting.concern.family_id, AccessLogEntry.Why.LEAD) for p in led]
+        + [(m.concern.family_id, list_reason(user, m)) for m in meetings]
+        + [(c.family_id, AccessLogEntry.Why.CONVENER) for c in waiting],
     )
     return render(
         request,

@@ -8,8 +8,10 @@ from yhdessa.notify.models import OutboxMessage
 
 def messages_visible_to(user: User) -> QuerySet[OutboxMessage]:
     """Messages of the meetings the user may see: the convener follows delivery."""
-    return OutboxMessage.objects.filter(meeting__in=meetings_visible_to(user)).select_related(
-        "meeting__concern__family", "professional"
+    return (
+        OutboxMessage.objects.filter(meeting__in=meetings_visible_to(user))
+        .select_related("meeting__concern__family", "professional")
+        .prefetch_related("meeting__invitations")
     )
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_access, record_list_access
 from yhdessa.errors import Conflict
-from yhdessa.meetings.queries import reason_for_meeting
+from yhdessa.meetings.queries import list_reason, reason_for_meeting
 from yhdessa.notify.queries import get_message_for, messages_visible_to
 from yhdessa.notify.services import retry_message
 
@@ -21,15 +21,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     record_list_access(
         user=request.user,
         reads=[
-            (
-                m.meeting.concern.family_id,
-                AccessLogEntry.Why.CONVENER
-                if m.meeting.convener_id
-                == getattr(getattr(request.user, "professional", None), "pk", 0)
-                else AccessLogEntry.Why.INVITED
-                if hasattr(request.user, "professional")
-                else AccessLogEntry.Why.COORDINATOR,
-            )
+            (m.meeting.concern.family_id, list_reason(request.user, m.meeting))
             for m in page.object_list
         ],
     )

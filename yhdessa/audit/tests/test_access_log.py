@@ -47,3 +47,28 @@ def test_the_log_is_for_the_coordinator_of_the_municipality_only(client, network
     client.force_login(network.coordinator2)
     assert client.get(reverse("audit:family_log", args=[family.pk])).status_code == 404
     assert "Perhe K" not in client.get(reverse("audit:families")).content.decode()
+
+
+def test_list_reads_say_why_exactly(client, network):
+    """A coordinator who also works as a professional is logged as the coordinator
+    for a meeting they only oversee."""
+    meeting = meeting_for(network)
+    from yhdessa.network.models import Professional
+
+    Professional.objects.filter(pk=network.people["antti"].pk).update(user=network.coordinator)
+    client.force_login(network.coordinator)
+    client.get(reverse("home"))
+    client.get(reverse("notify:list"))
+    whys = set(
+        AccessLogEntry.objects.filter(
+            user=network.coordinator, what="list", family=meeting.concern.family
+        ).values_list("why", flat=True)
+    )
+    assert whys == {"coordinator"}
+    client.force_login(network.member)
+    client.get(reverse("home"))
+    assert set(
+        AccessLogEntry.objects.filter(user=network.member, what="list").values_list(
+            "why", flat=True
+        )
+    ) == {"invited"}
