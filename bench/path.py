@@ -140,6 +140,40 @@ def main() -> None:
     )
     measure("API GET /teams", lambda: convener.get("/api/v1/teams", headers=token))
     measure("plan as PDF (WeasyPrint)", lambda: convener.get(f"/plans/{meeting.pk}/pdf/"), repeat=5)
+    network(families, coordinator, convener)
+
+
+def network(size: int, coordinator: Client, convener: Client) -> None:
+    """The directory at the same scale: a CSV of `size` organisations, each with
+    one professional and a team membership, imported, re-imported and searched."""
+    from yhdessa.interop.network_csv import HEADER_LINE, export_network, import_network
+
+    rows = [HEADER_LINE]
+    for i in range(size):
+        rows.append(f"organisation,Yhdistys {i},ngo,,Järvelä,,,,,,fi,,")
+        rows.append(
+            f"professional,Yhdistys {i},,,Järvelä,Työntekijä {i},ohjaaja,"
+            f"t{i}@bench.example,,ngo_family_work|divorce_help,fi|sv,,yes"
+        )
+        rows.append(f"membership,,,,Järvelä,,,t{i}@bench.example,,,,Järvelän perhekeskustiimi,")
+    data = "\n".join(rows).encode()
+    for label in ("import", "re-import (changes nothing)"):
+        start = time.perf_counter()
+        report = import_network(data, actor=None, apply=True)
+        assert report.ok, report.errors[:3]
+        print(
+            f"CSV {label} of {size} organisations + professionals + memberships: "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+    start = time.perf_counter()
+    exported = export_network()
+    print(f"CSV export of {exported.count(chr(10))} rows: {time.perf_counter() - start:.2f} s")
+    measure(
+        "directory search, expertise filter",
+        lambda: convener.get("/network/", {"expertise": "ngo_family_work"}),
+    )
+    measure("service map of the region", lambda: coordinator.get("/network/service-map/"))
+    measure("network upkeep page", lambda: coordinator.get("/network/manage/"), repeat=5)
 
 
 if __name__ == "__main__":

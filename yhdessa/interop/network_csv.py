@@ -35,9 +35,9 @@ from yhdessa.network.models import (
 from yhdessa.network.services import (
     ORGANISATION_FIELDS,
     PROFESSIONAL_FIELDS,
+    add_team_member,
     save_organisation,
     save_professional,
-    set_team_members,
     snapshot,
 )
 
@@ -56,6 +56,7 @@ COLUMNS = [
     "team",
     "active",
 ]
+HEADER_LINE = ",".join(COLUMNS)
 TRUE = {"1", "yes", "kyllä", "k", "true", "x", "ja"}
 FALSE = {"0", "no", "ei", "e", "false", "nej", ""}
 MAX_BYTES = 5 * 1024 * 1024
@@ -327,15 +328,10 @@ def _membership(row, actor, report, source) -> None:
     team, created = FamilyCentreTeam.objects.get_or_create(name=row["team"], municipality=town)
     if created:
         report.done["team_created"] += 1
-    if team.members.filter(pk=professional.pk).exists():
+    added = add_team_member(actor=actor, team=team, professional=professional, source=source)
+    if not added:
         report.done["membership_unchanged"] += 1
         return
-    set_team_members(
-        actor=actor,
-        team=team,
-        member_ids=[*team.members.values_list("pk", flat=True), professional.pk],
-        source=source,
-    )
     report.done["membership_created"] += 1
 
 

@@ -446,3 +446,22 @@ def save_reference(*, actor: User, model, instance, data: dict):
             action=DirectoryChange.Action.CREATED if creating else DirectoryChange.Action.UPDATED,
         )
     return instance
+
+
+@transaction.atomic
+def add_team_member(
+    *, actor: User | None, team: FamilyCentreTeam, professional: Professional, source: str = ""
+) -> bool:
+    """Add one member (imports add row by row); False when already a member."""
+    require_coordinator(actor)
+    if team.members.filter(pk=professional.pk).exists():
+        return False
+    team.members.add(professional)
+    record_change(
+        actor=actor,
+        instance=team,
+        action=DirectoryChange.Action.UPDATED,
+        changes={"members": [None, f"+ {professional.name}"]},
+        source=source,
+    )
+    return True
