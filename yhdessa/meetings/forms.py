@@ -24,6 +24,7 @@ class MeetingTimeForm(forms.Form):
         max_length=200,
         help_text=_("Missä perhe toivoo tapaavansa?"),
         error_messages={"required": _("Kerro paikka (perheen toive).")},
+        widget=forms.TextInput(attrs={"list": "places"}),
     )
     acknowledge = forms.BooleanField(
         label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),

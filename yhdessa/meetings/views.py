@@ -79,7 +79,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     people = list(invitable_professionals(concern=concern).exclude(pk=request.user.professional.pk))
     chosen = set(request.GET.getlist("expertise") or request.POST.getlist("expertise"))
     initial = {
-        "place": getattr(practice, "default_place", ""),
+        "place": (practice.places or [""])[0] if practice else "",
         "duration_minutes": getattr(practice, "default_duration_minutes", 90),
     }
     if "slot" in request.GET:

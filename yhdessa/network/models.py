@@ -281,7 +281,12 @@ class InvitationPractice(models.Model):
     )
     deadline_working_days = models.PositiveSmallIntegerField(_("arkipäiviä ennen"), default=5)
     default_duration_minutes = models.PositiveSmallIntegerField(_("oletuskesto (min)"), default=90)
-    default_place = models.CharField(_("oletuspaikka"), max_length=200, blank=True)
+    default_place = models.CharField(
+        _("oletuspaikat"),
+        max_length=500,
+        blank=True,
+        help_text=_("Yksi tai useampi paikka puolipisteellä erotettuna; ensimmäinen on oletus."),
+    )
     instructions = models.TextField(_("ohjeet"), blank=True)
 
     class Meta:
@@ -295,6 +300,10 @@ class InvitationPractice(models.Model):
 
     def __str__(self) -> str:
         return str(self.team)
+
+    @property
+    def places(self) -> list[str]:
+        return [p.strip() for p in self.default_place.split(";") if p.strip()]
 
 
 class SlotWindow(models.Model):

@@ -16,8 +16,10 @@ from yhdessa.network.models import (
     FamilyCentreArea,
     FamilyCentreTeam,
     InvitationPractice,
+    Municipality,
     Organisation,
     Professional,
+    Region,
     ServiceOffer,
     SlotWindow,
     TeamRole,
@@ -465,3 +467,25 @@ def add_team_member(
         source=source,
     )
     return True
+
+
+@transaction.atomic
+def set_region(*, actor: User, municipality: Municipality, region_name: str) -> Region:
+    """Place a municipality in its wellbeing services county (by name; a new
+    name creates the county), so that the service map and reports follow it."""
+    require_coordinator(actor)
+    name = (region_name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError({"region": _("Anna hyvinvointialueen nimi.")})
+    region = Region.objects.filter(name__iexact=name).first() or Region.objects.create(name=name)
+    if municipality.region_id != region.pk:
+        old = str(municipality.region) if municipality.region_id else None
+        municipality.region = region
+        municipality.save(update_fields=["region"])
+        record_change(
+            actor=actor,
+            instance=municipality,
+            action=DirectoryChange.Action.UPDATED,
+            changes={"region": [old, region.name]},
+        )
+    return region

@@ -12,6 +12,7 @@ urlpatterns = [
     path("professionals/<int:pk>/", views.professional_edit, name="professional"),
     path("teams/new/", views.team_new, name="team_new"),
     path("areas/new/", views.area_new, name="area_new"),
+    path("region/", views.region_set, name="region"),
     path("teams/<int:pk>/", views.team_edit, name="team"),
     path("import/", views.import_csv, name="import"),
     path("export.csv", views.export_csv, name="export"),

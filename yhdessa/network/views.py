@@ -30,6 +30,7 @@ from yhdessa.network.models import (
     Expertise,
     FamilyCentreArea,
     InvitationPractice,
+    Region,
     TaskArea,
 )
 from yhdessa.network.practice import describe_practice, describe_team
@@ -48,6 +49,7 @@ from yhdessa.network.services import (
     save_reference,
     save_team,
     set_offers,
+    set_region,
 )
 from yhdessa.web import add_service_errors
 
@@ -98,6 +100,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             .order_by("-is_active", "name"),
             "teams": teams_managed_by(user).select_related("municipality", "area").order_by("name"),
             "areas": FamilyCentreArea.objects.filter(municipality_id=user.municipality_id),
+            "regions": Region.objects.all(),
         },
     )
 
@@ -196,6 +199,22 @@ def area_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Alue on lisätty."))
+    return redirect("network:manage")
+
+
+@require_POST
+@coordinator_required
+def region_set(request: HttpRequest) -> HttpResponse:
+    try:
+        set_region(
+            actor=request.user,
+            municipality=request.user.municipality,
+            region_name=request.POST.get("region", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Hyvinvointialue on tallennettu."))
     return redirect("network:manage")
 
 

@@ -108,3 +108,33 @@ def test_a_new_municipality_from_file_to_convening(client, network):
     assert "Tiimi kokoontuu: keskiviikko klo 9.00–11.00." in page
     assert "Pyydä aika viimeistään edellisen viikon perjantaina." in page
     assert "Riikka Laine" in page and 'value="Uusikylän perhekeskus"' in page
+
+
+def test_the_coordinator_places_the_municipality_in_its_county(client, network):
+    from yhdessa.network.models import Region
+
+    client.force_login(network.coordinator)
+    client.post(reverse("network:region"), {"region": "Järviseudun hyvinvointialue"})
+    network.town.refresh_from_db()
+    assert network.town.region.name == "Järviseudun hyvinvointialue"
+    network.town2.region = network.town.region
+    network.town2.save()
+    towns = [t.name for t in client.get(reverse("network:service_map")).context["columns"]]
+    assert towns == ["Järvelä", "Koivuranta"]
+    client.post(reverse("network:region"), {"region": "järviseudun HYVINVOINTIALUE"})
+    assert Region.objects.count() == 1
+    assert DirectoryChange.objects.filter(object_type="municipality").count() == 1
+
+
+def test_several_default_places_are_offered_the_first_filled_in(client, network):
+    from conftest import concern_for
+
+    practice = network.team.practice
+    practice.default_place = "Perhekeskus; Neuvola, huone 2 ;"
+    practice.save()
+    client.force_login(network.convener)
+    page = client.get(
+        reverse("meetings:convene", args=[concern_for(network.convener).pk])
+    ).content.decode()
+    assert 'value="Perhekeskus"' in page
+    assert '<option value="Neuvola, huone 2">' in page and 'list="places"' in page
