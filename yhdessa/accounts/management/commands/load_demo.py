@@ -266,6 +266,20 @@ class Command(BaseCommand):
         ):
             for name in names:
                 FamilyCentreArea.objects.get_or_create(municipality=towns[town], name=name)
+        if not Family.objects.filter(municipality=towns["Koivuranta"]).exists():
+            # A family to book a Yhdessä-tiimi session for (Koivuranta's standing team).
+            raise_concern(
+                actor=people["Eeva Kallio"].user,
+                alias="Perhe R",
+                children_birth_years=[timezone.localdate().year - 3],
+                email="perhe.r@koti.example",
+                language="fi",
+                channel="local_worker",
+                topic_codes=["at_a_loss"],
+                summary="Vanhemmat kokevat keinottomuutta uhmaikäisen kanssa ja toivovat tukea.",
+                consent=True,
+                existing_support=False,
+            )
         if not Family.objects.filter(municipality=towns["Järvelä"]).exists():
             self._stories(people)
         self.stdout.write(
