@@ -243,6 +243,7 @@ def create_meeting(request: HttpRequest, payload: s.MeetingIn):
         duration_minutes=payload.duration_minutes,
         place=payload.place,
         invitee_ids=payload.invitees,
+        team_id=payload.team,
     )
     return Status(201, _meeting_out(_reload_meeting(request, meeting.pk)))
 

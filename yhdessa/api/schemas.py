@@ -130,6 +130,9 @@ class MeetingIn(Schema):
     duration_minutes: int
     place: str
     invitees: list[int]
+    team: int | None = Field(
+        None, description="The team to convene from; the municipality's first team when left out"
+    )
 
 
 class InvitationOut(Schema):

@@ -61,10 +61,12 @@ def convene_meeting(
     duration_minutes: int,
     place: str,
     invitee_ids: list[int],
+    team_id: int | None = None,
     confirm_practice_exceptions: bool = True,
     now: datetime | None = None,
 ) -> Meeting:
-    """Convene a meeting: invitations to every invitee and to the family.
+    """Convene a meeting from a team (the municipality's first unless chosen):
+    invitations to every invitee and to the family.
 
     A time that breaks the team's invitation practice is recorded with its
     warnings; with ``confirm_practice_exceptions=False`` it is refused with
@@ -82,10 +84,15 @@ def convene_meeting(
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
     )
+    # With existing early or special support, the family's own network is
+    # invited instead of the family centre team.
+    team = None if concern.existing_support else team_for(concern.family.municipality_id, team_id)
+    if team_id and team is None and not concern.existing_support:
+        errors["team"] = _("Tiimiä ei löydy perheen kunnasta.")
     unique_ids = list(dict.fromkeys(invitee_ids))
     invitable = {
         p.pk: p
-        for p in invitable_professionals(concern=concern)
+        for p in invitable_professionals(concern=concern, team=team)
         .filter(pk__in=unique_ids)
         .exclude(pk=convener.pk)
     }
@@ -103,9 +110,6 @@ def convene_meeting(
         raise ValidationError(errors)
     check_no_identity_codes(place=place)
 
-    # With existing early or special support, the family's own network is
-    # invited instead of the family centre team.
-    team = None if concern.existing_support else team_for(concern.family.municipality_id)
     practice = getattr(team, "practice", None) if team else None
     warnings = practice_warnings(
         practice,

@@ -29,7 +29,7 @@ from yhdessa.meetings.services import (
 )
 from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice, describe_team, next_slots
-from yhdessa.network.queries import invitable_professionals, team_for
+from yhdessa.network.queries import invitable_professionals, teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import record_star_notes
@@ -74,9 +74,13 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     concern = read_concern(request.user, concern_pk)
     if not may_convene(request.user, concern):
         raise PermissionDenied
-    team = None if concern.existing_support else team_for(concern.family.municipality_id)
+    teams = [] if concern.existing_support else list(teams_of(concern.family.municipality_id))
+    chosen_team = request.POST.get("team") or request.GET.get("team")
+    team = next((t for t in teams if str(t.pk) == chosen_team), teams[0] if teams else None)
     practice = getattr(team, "practice", None) if team else None
-    people = list(invitable_professionals(concern=concern).exclude(pk=request.user.professional.pk))
+    people = list(
+        invitable_professionals(concern=concern, team=team).exclude(pk=request.user.professional.pk)
+    )
     chosen = set(request.GET.getlist("expertise") or request.POST.getlist("expertise"))
     initial = {
         "place": (practice.places or [""])[0] if practice else "",
@@ -102,6 +106,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 place=data["place"],
                 invitee_ids=[int(i) for i in data["invitees"]],
+                team_id=team.pk if team else None,
                 confirm_practice_exceptions=data["acknowledge"],
             )
         except ValidationError as error:
@@ -121,6 +126,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     context = {
         "concern": concern,
         "team": team,
+        "teams": teams,
         "practice": practice,
         "form": form,
         "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),

@@ -5,15 +5,20 @@ from yhdessa.families.models import Concern
 from yhdessa.network.models import Expertise, FamilyCentreTeam, Organisation, Professional
 
 
-def team_for(municipality_id: int) -> FamilyCentreTeam | None:
-    """The family centre team that convenes in a municipality."""
+def teams_of(municipality_id: int) -> QuerySet[FamilyCentreTeam]:
+    """The family centre teams a convener in a municipality can choose from."""
     return (
         FamilyCentreTeam.objects.filter(municipality_id=municipality_id)
-        .select_related("practice")
+        .select_related("practice", "area")
         .prefetch_related("roles__expertise", "practice__slots")
         .order_by("pk")
-        .first()
     )
+
+
+def team_for(municipality_id: int, team_id: int | None = None) -> FamilyCentreTeam | None:
+    """The chosen team of the municipality, or its first one."""
+    teams = teams_of(municipality_id)
+    return teams.filter(pk=team_id).first() if team_id else teams.first()
 
 
 def _professionals_with_expertise() -> QuerySet[Professional]:
@@ -22,25 +27,27 @@ def _professionals_with_expertise() -> QuerySet[Professional]:
     )
 
 
-def invitable_professionals(*, concern: Concern) -> QuerySet[Professional]:
-    """Whom the convener may invite for this concern: the family centre team,
-    or, when the family already has support, the network of the municipality."""
+def invitable_professionals(
+    *, concern: Concern, team: FamilyCentreTeam | None = None
+) -> QuerySet[Professional]:
+    """Whom the convener may invite for this concern: the chosen family centre
+    team (the municipality's first by default), or, when the family already
+    has support, the network of the municipality. The local worker who raised
+    the concern can always be invited to a follow-up."""
     people = _professionals_with_expertise().filter(is_active=True)
     town = concern.family.municipality_id
     if concern.existing_support:
         return people.filter(municipality_id=town)
-    team = team_for(town)
-    if team is not None and team.kind == FamilyCentreTeam.Kind.STANDING:
-        # A standing team's per-family roles (e.g. the child's own early
-        # education worker) come from the municipality's whole network.
-        per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
-        return people.filter(
-            Q(teams=team)
-            | Q(municipality_id=town, expertise__in=per_family)
-            | Q(pk=concern.convener_id)
-        ).distinct()
-    # The local worker who raised the concern can be invited to a follow-up.
-    return people.filter(Q(teams__municipality_id=town) | Q(pk=concern.convener_id)).distinct()
+    team = team or team_for(town)
+    rule = Q(pk=concern.convener_id)
+    if team is not None:
+        rule |= Q(teams=team)
+        if team.kind == FamilyCentreTeam.Kind.STANDING:
+            # A standing team's per-family roles (e.g. the child's own early
+            # education worker) come from the municipality's whole network.
+            per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
+            rule |= Q(municipality_id=town, expertise__in=per_family)
+    return people.filter(rule).distinct()
 
 
 def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
