@@ -94,6 +94,23 @@ def _diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _check_email(value: str) -> None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
+
+
+def _set_related(manager, ids: list[int], label: str, changes: dict, key: str) -> None:
+    """Set a many-to-many relation and note the change by a readable label."""
+    old = sorted(manager.values_list(label, flat=True))
+    manager.set(ids)
+    new = sorted(manager.values_list(label, flat=True))
+    if old != new:
+        changes[key] = [old, new]
+
+
 ORGANISATION_FIELDS = [
     "name",
     "sector",
@@ -141,11 +158,7 @@ def save_organisation(
         raise ValidationError({"name": _("Anna organisaation nimi.")})
     if "sector" in data and data["sector"] not in Organisation.Sector.values:
         raise ValidationError({"sector": _("Valitse sektori.")})
-    if data.get("email"):
-        try:
-            validate_email(data["email"])
-        except ValidationError:
-            raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
+    _check_email(data.get("email", ""))
     clash = Organisation.objects.filter(business_id=data["business_id"]).exclude(
         pk=getattr(organisation, "pk", None)
     )
@@ -159,17 +172,11 @@ def save_organisation(
     organisation.save()
     changes = _diff(before, snapshot(organisation, ORGANISATION_FIELDS))
     if area_ids is not None:
-        old_areas = sorted(organisation.areas.values_list("name", flat=True))
-        organisation.areas.set(area_ids)
-        new_areas = sorted(organisation.areas.values_list("name", flat=True))
-        if old_areas != new_areas:
-            changes["areas"] = [old_areas, new_areas]
+        _set_related(organisation.areas, area_ids, "name", changes, "areas")
     if municipality_ids is not None:
-        old = sorted(organisation.municipalities.values_list("name", flat=True))
-        organisation.municipalities.set(municipality_ids)
-        new = sorted(organisation.municipalities.values_list("name", flat=True))
-        if old != new:
-            changes["municipalities"] = [old, new]
+        _set_related(
+            organisation.municipalities, municipality_ids, "name", changes, "municipalities"
+        )
     if creating or changes:
         record_change(
             actor=actor,
@@ -196,11 +203,8 @@ def save_professional(
         data["languages"] = clean_languages(data["languages"])
     if not (data.get("name") or getattr(professional, "name", "")).strip():
         raise ValidationError({"name": _("Anna ammattilaisen nimi.")})
+    _check_email(data.get("email", ""))
     if data.get("email"):
-        try:
-            validate_email(data["email"])
-        except ValidationError:
-            raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
         clash = Professional.objects.filter(email__iexact=data["email"]).exclude(
             pk=getattr(professional, "pk", None)
         )
@@ -214,11 +218,7 @@ def save_professional(
     professional.save()
     changes = _diff(before, snapshot(professional, PROFESSIONAL_FIELDS))
     if expertise_ids is not None:
-        old = sorted(professional.expertise.values_list("code", flat=True))
-        professional.expertise.set(expertise_ids)
-        new = sorted(professional.expertise.values_list("code", flat=True))
-        if old != new:
-            changes["expertise"] = [old, new]
+        _set_related(professional.expertise, expertise_ids, "code", changes, "expertise")
     if creating or changes:
         action = (
             DirectoryChange.Action.CREATED
