@@ -236,3 +236,20 @@ def dead_smtp(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
     settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def planned_meeting(network, held_meeting):
+    """A meeting held last week whose joint plan Mikko (``member``) leads."""
+    from yhdessa.plans.services import record_plan
+
+    record_plan(
+        actor=network.convener,
+        meeting=held_meeting,
+        matters=["Iltarutiini"],
+        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
+        follow_up="Mikko soittaa.",
+        lead_ids=[network.people["mikko"].pk],
+        next_contact=timezone.localdate() + timedelta(days=7),
+    )
+    return held_meeting

@@ -24,3 +24,16 @@ class TranslatedName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReferenceItem(TranslatedName):
+    """An entry of an editable reference list (expertise, task areas, concern
+    topics): a stable code that other rows and the API use, names in three
+    languages, and a place in the list."""
+
+    code = models.SlugField(_("koodi"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]

@@ -4,19 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yhdessa.i18n import TranslatedName
+from yhdessa.i18n import ReferenceItem
 
 
-class ConcernTopic(TranslatedName):
+class ConcernTopic(ReferenceItem):
     """A typical concern (Kymenlaakso list), editable reference data."""
 
-    code = models.SlugField(_("koodi"), max_length=50, unique=True)
-    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("huolen aihe")
         verbose_name_plural = _("huolen aiheet")
-        ordering = ["position", "code"]
 
 
 class Family(models.Model):

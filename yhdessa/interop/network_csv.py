@@ -17,14 +17,12 @@ importing the same file again changes nothing.
 
 import csv
 import io
-from collections import Counter
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yhdessa.accounts.models import User
+from yhdessa.interop.report import ImportReport, preview_or_apply
 from yhdessa.network.models import (
     Expertise,
     FamilyCentreTeam,
@@ -33,12 +31,9 @@ from yhdessa.network.models import (
     Professional,
 )
 from yhdessa.network.services import (
-    ORGANISATION_FIELDS,
-    PROFESSIONAL_FIELDS,
     add_team_member,
     save_organisation,
     save_professional,
-    snapshot,
 )
 
 COLUMNS = [
@@ -62,48 +57,20 @@ FALSE = {"0", "no", "ei", "e", "false", "nej", ""}
 MAX_BYTES = 5 * 1024 * 1024
 
 
-@dataclass
-class Report:
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    done: Counter = field(default_factory=Counter)
-    new_municipalities: list[str] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> list[str]:
-        labels = {
-            "organisation_created": _("uusia organisaatioita"),
-            "organisation_updated": _("muuttuneita organisaatioita"),
-            "organisation_unchanged": _("ennallaan olevia organisaatioita"),
-            "professional_created": _("uusia ammattilaisia"),
-            "professional_updated": _("muuttuneita ammattilaisia"),
-            "professional_unchanged": _("ennallaan olevia ammattilaisia"),
-            "team_created": _("uusia tiimejä"),
-            "membership_created": _("uusia tiimijäsenyyksiä"),
-            "membership_unchanged": _("ennallaan olevia tiimijäsenyyksiä"),
-        }
-        return [f"{labels[key]}: {count}" for key, count in self.done.items() if count]
-
-
-class _Rollback(Exception):
-    pass
-
-
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in (cell or "").split("|") if part.strip()]
 
 
-def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
+def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int | None, str]]]:
     """The file's rows with their line numbers, or why it cannot be read."""
     if len(data) > MAX_BYTES:
-        return [], [(0, _("Tiedosto on liian suuri (enintään 5 Mt)."))]
+        return [], [(None, _("Tiedosto on liian suuri (enintään 5 Mt)."))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [(0, _("Tiedoston pitää olla UTF-8-muodossa (tallenna CSV UTF-8 -muodossa)."))]
+        return [], [
+            (None, _("Tiedoston pitää olla UTF-8-muodossa (tallenna CSV UTF-8 -muodossa)."))
+        ]
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -129,28 +96,26 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int, str]
     except csv.Error as error:
         return [], [(reader.line_num, _("Tiedostoa ei voi lukea: %(error)s") % {"error": error})]
     if not rows:
-        return [], [(0, _("Tiedostossa ei ole yhtään riviä."))]
+        return [], [(None, _("Tiedostossa ei ole yhtään riviä."))]
     return rows, []
 
 
-def import_network(data: bytes, *, actor: User | None, apply: bool, source: str = "CSV") -> Report:
+def import_network(
+    data: bytes, *, actor: User | None, apply: bool, source: str = "CSV"
+) -> ImportReport:
     """Check every row; write them all only if ``apply`` and no row is bad."""
-    report = Report()
+    report = ImportReport()
     rows, report.errors = read_rows(data)
     if report.errors:
         return report
-    try:
-        with transaction.atomic():
-            _import_rows(rows, actor=actor, report=report, source=source)
-            if report.errors or not apply:
-                raise _Rollback
-    except _Rollback:
-        return report
-    report.applied = True
-    return report
+    return preview_or_apply(
+        report,
+        apply=apply,
+        work=lambda: _import_rows(rows, actor=actor, report=report, source=source),
+    )
 
 
-def _row_error(report: Report, line: int, error: ValidationError | str) -> None:
+def _row_error(report: ImportReport, line: int, error: ValidationError | str) -> None:
     if isinstance(error, ValidationError):
         messages = (
             [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
@@ -162,7 +127,7 @@ def _row_error(report: Report, line: int, error: ValidationError | str) -> None:
         report.errors.append((line, error))
 
 
-def _municipalities(names: list[str], report: Report) -> list[Municipality]:
+def _municipalities(names: list[str], report: ImportReport) -> list[Municipality]:
     found = []
     for name in names:
         town, created = Municipality.objects.get_or_create(name=name)
@@ -172,7 +137,7 @@ def _municipalities(names: list[str], report: Report) -> list[Municipality]:
     return found
 
 
-def _import_rows(rows, *, actor, report: Report, source: str) -> None:
+def _import_rows(rows, *, actor, report: ImportReport, source: str) -> None:
     expertise = {e.code: e.pk for e in Expertise.objects.all()}
     for line, row in rows:
         kind = row.get("record", "").lower()
@@ -223,29 +188,14 @@ def _organisation(row, actor, report, source) -> None:
         for keep in ("address", "website"):
             data[keep] = getattr(existing, keep)
     towns = _municipalities(_split(row.get("municipalities", "")), report)
-    before = (
-        (
-            snapshot(existing, ORGANISATION_FIELDS),
-            sorted(existing.municipalities.values_list("pk", flat=True)),
-        )
-        if existing
-        else None
-    )
-    saved = save_organisation(
+    _saved, outcome = save_organisation(
         actor=actor,
         organisation=existing,
         data=data,
         municipality_ids=[t.pk for t in towns],
         source=source,
     )
-    after = (
-        snapshot(saved, ORGANISATION_FIELDS),
-        sorted(saved.municipalities.values_list("pk", flat=True)),
-    )
-    report.done[
-        "organisation_"
-        + ("created" if before is None else "unchanged" if before == after else "updated")
-    ] += 1
+    report.done[f"organisation_{outcome}"] += 1
 
 
 def _professional(row, actor, report, source, expertise) -> None:
@@ -289,29 +239,14 @@ def _professional(row, actor, report, source, expertise) -> None:
         "languages": _split(row.get("languages", "")),
         "is_active": active in TRUE or active == "",
     }
-    before = (
-        (
-            snapshot(existing, PROFESSIONAL_FIELDS),
-            sorted(existing.expertise.values_list("code", flat=True)),
-        )
-        if existing
-        else None
-    )
-    saved = save_professional(
+    _saved, outcome = save_professional(
         actor=actor,
         professional=existing,
         data=data,
         expertise_ids=[expertise[c] for c in codes],
         source=source,
     )
-    after = (
-        snapshot(saved, PROFESSIONAL_FIELDS),
-        sorted(saved.expertise.values_list("code", flat=True)),
-    )
-    report.done[
-        "professional_"
-        + ("created" if before is None else "unchanged" if before == after else "updated")
-    ] += 1
+    report.done[f"professional_{outcome}"] += 1
 
 
 def _membership(row, actor, report, source) -> None:

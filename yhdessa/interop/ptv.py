@@ -15,20 +15,17 @@ same file again changes nothing.
 """
 
 import json
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
 from yhdessa.accounts.models import User
+from yhdessa.interop.report import ImportReport, preview_or_apply
 from yhdessa.network.models import Municipality, Organisation, ServiceOffer, TaskArea
 from yhdessa.network.services import (
-    ORGANISATION_FIELDS,
     record_change,
     save_organisation,
-    snapshot,
 )
 
 SECTORS = {
@@ -66,40 +63,6 @@ TASK_WORDS = [
     ),
     ("guidance_counselling", ["ohjaus", "neuvonta", "palveluohjau"]),
 ]
-
-
-@dataclass
-class PtvReport:
-    errors: list[str] = field(default_factory=list)
-    done: dict = field(
-        default_factory=lambda: {
-            "organisations_created": 0,
-            "organisations_updated": 0,
-            "organisations_unchanged": 0,
-            "offers_created": 0,
-            "offers_unchanged": 0,
-        }
-    )
-    not_mapped: list[str] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> list[str]:
-        labels = {
-            "organisations_created": _("uusia organisaatioita"),
-            "organisations_updated": _("muuttuneita organisaatioita"),
-            "organisations_unchanged": _("ennallaan olevia organisaatioita"),
-            "offers_created": _("uusia palveluja palvelukartalle"),
-            "offers_unchanged": _("ennallaan olevia palveluja"),
-        }
-        return [f"{labels[k]}: {v}" for k, v in self.done.items() if v]
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _text(values, language: str = "fi", kind: str | None = None) -> str:
@@ -159,51 +122,53 @@ def task_area_for(service: dict, areas: dict[str, TaskArea]) -> TaskArea | None:
     return None
 
 
-def import_ptv(data: bytes, *, actor: User | None, apply: bool, source: str = "PTV") -> PtvReport:
-    report = PtvReport()
+def import_ptv(
+    data: bytes, *, actor: User | None, apply: bool, source: str = "PTV"
+) -> ImportReport:
+    report = ImportReport()
     try:
         items = items_of(json.loads(data.decode("utf-8-sig")))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        report.errors.append(_("Tiedosto ei ole JSON-muotoinen: %(error)s") % {"error": error})
+        report.errors.append(
+            (None, _("Tiedosto ei ole JSON-muotoinen: %(error)s") % {"error": error})
+        )
         return report
     except ValidationError as error:
-        report.errors.extend(error.messages)
+        report.errors.extend((None, message) for message in error.messages)
         return report
-    try:
-        with transaction.atomic():
-            known = {m.name.lower(): m for m in Municipality.objects.all()}
-            for item in items:
-                if not _is_service(item):
-                    _organisation(item, actor, report, known, source)
-            areas = {a.code: a for a in TaskArea.objects.all()}
-            for item in items:
-                if _is_service(item):
-                    _service(item, report, known, areas)
-            if report.errors or not apply:
-                raise _Rollback
-    except _Rollback:
-        return report
-    report.applied = True
-    return report
+
+    def work() -> None:
+        known = {m.name.lower(): m for m in Municipality.objects.all()}
+        for item in items:
+            if not _is_service(item):
+                _organisation(item, actor, report, known, source)
+        areas = {a.code: a for a in TaskArea.objects.all()}
+        for item in items:
+            if _is_service(item):
+                _service(item, report, known, areas)
+
+    return preview_or_apply(report, apply=apply, work=work)
 
 
 def _organisation(item, actor, report, known, source) -> None:
     name = _text(item.get("organizationNames"), kind="Name")
     ptv_id = str(item.get("id") or "")[:36]
     if not name:
-        report.errors.append(_("Organisaatiolta %(id)s puuttuu nimi.") % {"id": ptv_id or "–"})
+        report.errors.append(
+            (None, _("Organisaatiolta %(id)s puuttuu nimi.") % {"id": ptv_id or "–"})
+        )
         return
     code = str(item.get("businessCode") or "")
     business_id = ytunnus.format(code) if code and ytunnus.is_valid(code) else ""
     if code and not business_id:
-        report.not_mapped.append(
+        report.notes.append(
             _("%(name)s: y-tunnus %(code)s ei kelpaa, jätettiin pois.")
             % {"name": name, "code": code}
         )
     kind = item.get("organizationType") or ""
     sector = Organisation.Sector.PARISH if "seurakunta" in name.lower() else SECTORS.get(kind)
     if sector is None:
-        report.not_mapped.append(
+        report.notes.append(
             _("%(name)s: organisaatiotyyppi %(type)s, sektoriksi muu.")
             % {"name": name, "type": kind or "–"}
         )
@@ -212,7 +177,7 @@ def _organisation(item, actor, report, known, source) -> None:
     towns = [known[p.lower()] for p in places if p.lower() in known]
     unknown = sorted({p for p in places if p.lower() not in known})
     if unknown:
-        report.not_mapped.append(
+        report.notes.append(
             _("%(name)s: tuntemattomat kunnat %(towns)s.")
             % {"name": name, "towns": ", ".join(unknown)}
         )
@@ -254,16 +219,10 @@ def _organisation(item, actor, report, known, source) -> None:
         )[:300],
         "languages": existing.languages if existing else [],
     }
-    before = (
-        (
-            snapshot(existing, ORGANISATION_FIELDS),
-            sorted(existing.municipalities.values_list("pk", flat=True)),
-        )
-        if existing
-        else None
-    )
+    if ptv_id:
+        data["ptv_id"] = ptv_id
     try:
-        saved = save_organisation(
+        _saved, outcome = save_organisation(
             actor=actor,
             organisation=existing,
             data=data,
@@ -271,32 +230,16 @@ def _organisation(item, actor, report, known, source) -> None:
             source=source,
         )
     except ValidationError as error:
-        report.errors.append(f"{name}: " + " ".join(error.messages))
+        report.errors.append((None, f"{name}: " + " ".join(error.messages)))
         return
-    if saved.ptv_id != ptv_id and ptv_id:
-        saved.ptv_id = ptv_id
-        saved.save(update_fields=["ptv_id"])
-    after = (
-        snapshot(saved, ORGANISATION_FIELDS),
-        sorted(saved.municipalities.values_list("pk", flat=True)),
-    )
-    key = (
-        "organisations_created"
-        if before is None
-        else "organisations_unchanged"
-        if before == after
-        else "organisations_updated"
-    )
-    report.done[key] += 1
+    report.done[f"organisation_{outcome}"] += 1
 
 
 def _service(item, report, known, areas) -> None:
     name = _text(item.get("serviceNames"), kind="Name") or str(item.get("id") or "–")
     area = task_area_for(item, areas)
     if area is None:
-        report.not_mapped.append(
-            _("Palvelu %(name)s: tehtäväaluetta ei tunnistettu.") % {"name": name}
-        )
+        report.notes.append(_("Palvelu %(name)s: tehtäväaluetta ei tunnistettu.") % {"name": name})
         return
     ids = [
         str((o.get("organization") or {}).get("id") or "")
@@ -305,7 +248,7 @@ def _service(item, report, known, areas) -> None:
     ]
     organisations = list(Organisation.objects.filter(ptv_id__in=[i for i in ids if i]))
     if not organisations:
-        report.not_mapped.append(
+        report.notes.append(
             _("Palvelu %(name)s: sen organisaatiota ei ole tuotu.") % {"name": name}
         )
         return
@@ -323,7 +266,7 @@ def _service(item, report, known, areas) -> None:
                 municipality=town,
                 defaults={"description": name[:300]},
             )
-            report.done["offers_created" if created else "offers_unchanged"] += 1
+            report.done["offer_created" if created else "offer_unchanged"] += 1
             if created:
                 record_change(
                     actor=None,

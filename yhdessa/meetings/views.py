@@ -38,6 +38,18 @@ from yhdessa.web import add_service_errors
 START_PAGE_FAMILIES = 50
 
 
+def _ask_to_confirm(form, refusal: PracticeNotKept) -> list[str]:
+    """The chosen time breaks the practice: show why and ask for confirmation."""
+    form.add_error(
+        None,
+        _(
+            "Valittu aika poikkeaa kutsukäytännöstä. Valitse toinen aika "
+            "tai vahvista, että kutsut silti."
+        ),
+    )
+    return refusal.warnings
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -112,14 +124,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         except PracticeNotKept as refusal:
-            warnings = refusal.warnings
-            form.add_error(
-                None,
-                _(
-                    "Valittu aika poikkeaa kutsukäytännöstä. Valitse toinen aika "
-                    "tai vahvista, että kutsut silti."
-                ),
-            )
+            warnings = _ask_to_confirm(form, refusal)
         else:
             messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -278,14 +283,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         except PracticeNotKept as refusal:
-            warnings = refusal.warnings
-            form.add_error(
-                None,
-                _(
-                    "Valittu aika poikkeaa kutsukäytännöstä. Valitse toinen aika "
-                    "tai vahvista, että kutsut silti."
-                ),
-            )
+            warnings = _ask_to_confirm(form, refusal)
         except Conflict as error:
             form.add_error(None, error.message)
         else:

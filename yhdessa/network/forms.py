@@ -83,7 +83,9 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "sector", "business_id", "email", "phone", "address", "website"]
 
     def _post_clean(self):
-        """Validation is the service's job (it also logs the change)."""
+        """Skip ModelForm's model step: it would copy the posted values into the
+        instance before the service snapshots it for the change log (which
+        would then record nothing). The service validates and saves."""
 
 
 class ProfessionalForm(forms.ModelForm):
@@ -105,7 +107,9 @@ class ProfessionalForm(forms.ModelForm):
         fields = ["name", "title", "organisation", "municipality", "email", "phone", "is_active"]
 
     def _post_clean(self):
-        """Validation is the service's job (it also logs the change)."""
+        """Skip ModelForm's model step: it would copy the posted values into the
+        instance before the service snapshots it for the change log (which
+        would then record nothing). The service validates and saves."""
 
 
 class PracticeForm(forms.ModelForm):
@@ -135,7 +139,9 @@ class PracticeForm(forms.ModelForm):
             )
 
     def _post_clean(self):
-        """Validation is the service's job (it also logs the change)."""
+        """Skip ModelForm's model step: it would copy the posted values into the
+        instance before the service snapshots it for the change log (which
+        would then record nothing). The service validates and saves."""
 
     def slots(self) -> list[tuple]:
         rows = []

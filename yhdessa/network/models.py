@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yhdessa.i18n import TranslatedName
+from yhdessa.i18n import ReferenceItem
 
 LANGUAGES_OF_SERVICE = [
     ("fi", _("suomi")),
@@ -129,16 +129,12 @@ class Organisation(models.Model):
         return self.sector in self.PUBLIC_SECTORS
 
 
-class Expertise(TranslatedName):
+class Expertise(ReferenceItem):
     """An area of expertise a professional brings to a meeting."""
 
-    code = models.SlugField(_("koodi"), max_length=50, unique=True)
-    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("osaaminen")
         verbose_name_plural = _("osaamiset")
-        ordering = ["position", "code"]
 
 
 class Professional(models.Model):
@@ -334,16 +330,12 @@ class SlotWindow(models.Model):
         return f"{self.weekday} {self.starts:%H:%M}-{self.ends:%H:%M}"
 
 
-class TaskArea(TranslatedName):
+class TaskArea(ReferenceItem):
     """A task area of the family centre (THL), for the service map."""
 
-    code = models.SlugField(_("koodi"), max_length=50, unique=True)
-    position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("perhekeskuksen tehtäväalue")
         verbose_name_plural = _("perhekeskuksen tehtäväalueet")
-        ordering = ["position", "code"]
 
 
 class ServiceOffer(models.Model):

@@ -90,6 +90,10 @@ def record_change(
     )
 
 
+def _outcome(creating: bool, changes: dict) -> str:
+    return "created" if creating else ("updated" if changes else "unchanged")
+
+
 def _diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
@@ -120,6 +124,7 @@ ORGANISATION_FIELDS = [
     "address",
     "website",
     "languages",
+    "ptv_id",
 ]
 PROFESSIONAL_FIELDS = [
     "name",
@@ -148,7 +153,9 @@ def save_organisation(
     municipality_ids: list[int] | None = None,
     area_ids: list[int] | None = None,
     source: str = "",
-) -> Organisation:
+) -> tuple[Organisation, str]:
+    """Create or update an organisation; says whether it was created,
+    updated or left unchanged (what an import counts)."""
     require_coordinator(actor)
     data = dict(data)
     data["business_id"] = clean_business_id(data.get("business_id", ""))
@@ -185,7 +192,7 @@ def save_organisation(
             source=source,
             action=DirectoryChange.Action.CREATED if creating else DirectoryChange.Action.UPDATED,
         )
-    return organisation
+    return organisation, _outcome(creating, changes)
 
 
 @transaction.atomic
@@ -196,7 +203,8 @@ def save_professional(
     data: dict,
     expertise_ids: list[int] | None = None,
     source: str = "",
-) -> Professional:
+) -> tuple[Professional, str]:
+    """Create or update a professional; says created, updated or unchanged."""
     require_coordinator(actor)
     data = dict(data)
     if "languages" in data:
@@ -232,7 +240,7 @@ def save_professional(
         record_change(
             actor=actor, instance=professional, changes=changes, action=action, source=source
         )
-    return professional
+    return professional, _outcome(creating, changes)
 
 
 @transaction.atomic
@@ -310,17 +318,29 @@ def save_practice(
     return practice
 
 
-@transaction.atomic
-def create_team(*, actor: User, name: str, municipality_id: int) -> FamilyCentreTeam:
+def _create_named(*, actor: User, model, name: str, municipality_id: int, missing: str, taken: str):
+    """A team or an area: a name unique within the municipality."""
     require_coordinator(actor)
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise ValidationError({"name": _("Anna tiimille nimi (enintään 200 merkkiä).")})
-    if FamilyCentreTeam.objects.filter(name__iexact=name, municipality_id=municipality_id).exists():
-        raise ValidationError({"name": _("Kunnassa on jo tämän niminen tiimi.")})
-    team = FamilyCentreTeam.objects.create(name=name, municipality_id=municipality_id)
-    record_change(actor=actor, instance=team, action=DirectoryChange.Action.CREATED)
-    return team
+        raise ValidationError({"name": missing})
+    if model.objects.filter(name__iexact=name, municipality_id=municipality_id).exists():
+        raise ValidationError({"name": taken})
+    item = model.objects.create(name=name, municipality_id=municipality_id)
+    record_change(actor=actor, instance=item, action=DirectoryChange.Action.CREATED)
+    return item
+
+
+@transaction.atomic
+def create_team(*, actor: User, name: str, municipality_id: int) -> FamilyCentreTeam:
+    return _create_named(
+        actor=actor,
+        model=FamilyCentreTeam,
+        name=name,
+        municipality_id=municipality_id,
+        missing=_("Anna tiimille nimi (enintään 200 merkkiä)."),
+        taken=_("Kunnassa on jo tämän niminen tiimi."),
+    )
 
 
 @transaction.atomic
@@ -399,15 +419,14 @@ def save_team(
 
 @transaction.atomic
 def create_area(*, actor: User, name: str, municipality_id: int) -> FamilyCentreArea:
-    require_coordinator(actor)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ValidationError({"name": _("Anna alueelle nimi (enintään 200 merkkiä).")})
-    if FamilyCentreArea.objects.filter(name__iexact=name, municipality_id=municipality_id).exists():
-        raise ValidationError({"name": _("Kunnassa on jo tämän niminen alue.")})
-    area = FamilyCentreArea.objects.create(name=name, municipality_id=municipality_id)
-    record_change(actor=actor, instance=area, action=DirectoryChange.Action.CREATED)
-    return area
+    return _create_named(
+        actor=actor,
+        model=FamilyCentreArea,
+        name=name,
+        municipality_id=municipality_id,
+        missing=_("Anna alueelle nimi (enintään 200 merkkiä)."),
+        taken=_("Kunnassa on jo tämän niminen alue."),
+    )
 
 
 REFERENCE_FIELDS = ["code", "name_fi", "name_sv", "name_en", "position"]

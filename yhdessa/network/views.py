@@ -126,7 +126,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         data.pop("task_areas", None)
         data.pop("areas", None)
         try:
-            saved = save_organisation(
+            saved, _outcome = save_organisation(
                 actor=request.user,
                 organisation=organisation,
                 data=data,
@@ -286,23 +286,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _import(kind: str, data: bytes, *, actor, apply: bool, source: str) -> dict:
-    """Run a CSV or PTV import and shape its outcome for the page."""
-    if kind == "ptv":
-        report = import_ptv(data, actor=actor, apply=apply, source=source)
-        errors = [(None, message) for message in report.errors]
-        notes, towns = report.not_mapped, []
-    else:
-        report = import_network(data, actor=actor, apply=apply, source=source)
-        errors, notes, towns = report.errors, [], report.new_municipalities
-    return {
-        "ok": report.ok,
-        "applied": report.applied,
-        "errors": errors,
-        "summary": report.summary(),
-        "notes": notes,
-        "new_municipalities": towns,
-    }
+IMPORTERS = {"csv": import_network, "ptv": import_ptv}
 
 
 @coordinator_required
@@ -313,22 +297,21 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     source = _("Tuonti %(date)s") % {"date": timezone.localdate().isoformat()}
     if request.method == "POST" and "confirm" in request.POST:
         pending = request.session.pop("network_import", None) or {}
-        result = _import(
-            pending.get("kind", "csv"),
+        result = IMPORTERS[pending.get("kind", "csv")](
             pending.get("data", "").encode(),
             actor=request.user,
             apply=True,
             source=source,
         )
-        if result["applied"]:
+        if result.applied:
             messages.success(request, _("Tiedosto on tuotu."))
             return redirect("network:changes")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = "ptv" if upload.name.lower().endswith(".json") else "csv"
         data = upload.read()
-        result = _import(kind, data, actor=request.user, apply=False, source=source)
-        if result["ok"]:
+        result = IMPORTERS[kind](data, actor=request.user, apply=False, source=source)
+        if result.ok:
             request.session["network_import"] = {
                 "kind": kind,
                 "data": data.decode("utf-8-sig", errors="replace"),

@@ -2,15 +2,13 @@
 
 import os
 import shutil
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD, meeting_for, next_thursday_at
+from conftest import PASSWORD, next_thursday_at
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
-from yhdessa.plans.services import record_plan
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -106,17 +104,8 @@ def test_a_time_against_the_practice_asks_for_confirmation(browser, live_server,
     assert Meeting.objects.count() == 1
 
 
-def test_pages_fit_a_phone(browser, live_server, network):
-    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
-    record_plan(
-        actor=network.convener,
-        meeting=held,
-        matters=["Iltarutiini"],
-        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
-        follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=7),
-    )
+def test_pages_fit_a_phone(browser, live_server, network, planned_meeting):
+    held = planned_meeting
     page = log_in(browser, live_server, "convener", width=360)
     for path in (
         "/",
@@ -146,17 +135,7 @@ def test_pages_fit_a_phone(browser, live_server, network):
         assert width <= 360, f"{path} is {width}px wide on a 360px phone"
 
 
-def test_the_plan_prints_without_the_app_around_it(browser, live_server, network):
-    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
-    record_plan(
-        actor=network.convener,
-        meeting=held,
-        matters=["Iltarutiini"],
-        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
-        follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=7),
-    )
+def test_the_plan_prints_without_the_app_around_it(browser, live_server, network, planned_meeting):
     page = log_in(browser, live_server, "member")  # the lead professional
     page.get_by_role("link", name="Avaa").click()
     page.emulate_media(media="print")
@@ -165,20 +144,11 @@ def test_the_plan_prints_without_the_app_around_it(browser, live_server, network
     assert page.get_by_text("Kuvallinen iltarutiini").is_visible()
 
 
-def test_the_pages_pass_an_accessibility_check(browser, live_server, network):
+def test_the_pages_pass_an_accessibility_check(browser, live_server, network, planned_meeting):
     """axe-core finds no serious or critical accessibility problem."""
     from axe_playwright_python.sync_playwright import Axe
 
-    held = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
-    record_plan(
-        actor=network.convener,
-        meeting=held,
-        matters=["Iltarutiini"],
-        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
-        follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=7),
-    )
+    held = planned_meeting
     axe = Axe()
     found = {}
     for user, paths in (

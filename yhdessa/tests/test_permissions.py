@@ -1,27 +1,15 @@
 """A second convener cannot read the first one's family through any page or endpoint."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from yhdessa.api.auth import issue_token
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.plans.services import record_plan
 
 
 @pytest.fixture
-def family_urls(network, held_meeting):
-    record_plan(
-        actor=network.convener,
-        meeting=held_meeting,
-        matters=["a"],
-        actions=[{"where": "home", "text": "b"}],
-        follow_up="c",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=3),
-    )
+def family_urls(network, planned_meeting):
+    held_meeting = planned_meeting
     m, c = held_meeting.pk, held_meeting.concern_id
     message = OutboxMessage.objects.filter(meeting=held_meeting).first().pk
     family = held_meeting.concern.family_id

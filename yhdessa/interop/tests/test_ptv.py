@@ -35,18 +35,18 @@ def test_it_maps_organisations_and_services_and_reports_the_rest(network):
         ("Järvelän Perheklubi ry", "meeting_places", "Koivuranta"),
         ("Järviseudun hyvinvointialue", "growth_development", "Järvelä"),
     }
-    not_mapped = " ".join(report.not_mapped)
+    not_mapped = " ".join(report.notes)
     assert "Tuntemattomala" in not_mapped
     assert "y-tunnus 1234567-2 ei kelpaa" in not_mapped
     assert "Palvelu Jätehuolto: tehtäväaluetta ei tunnistettu" in not_mapped
-    assert report.done["organisations_created"] == 2 and report.done["offers_created"] == 3
+    assert report.done["organisation_created"] == 2 and report.done["offer_created"] == 3
 
 
 def test_importing_again_changes_nothing(network):
     import_ptv(PAGE, actor=None, apply=True)
     changes = DirectoryChange.objects.count()
     again = import_ptv(PAGE, actor=None, apply=True)
-    assert again.done["organisations_unchanged"] == 2 and again.done["offers_unchanged"] == 3
+    assert again.done["organisation_unchanged"] == 2 and again.done["offer_unchanged"] == 3
     assert DirectoryChange.objects.count() == changes
 
 
@@ -66,7 +66,7 @@ def test_a_single_object_or_a_list_is_read_too(network):
 )
 def test_a_bad_file_writes_nothing(network, data, reason):
     report = import_ptv(data, actor=None, apply=True)
-    assert reason in " ".join(report.errors)
+    assert reason in " ".join(message for _line, message in report.errors)
     assert not report.applied
 
 

@@ -1,30 +1,17 @@
 """The lead professional arranges a follow-up meeting when needed."""
 
-from datetime import timedelta
-
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import next_thursday_at
 from yhdessa.meetings.models import Meeting
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.plans.services import record_plan
 
 
-def lead_plan(network, held_meeting):
-    record_plan(
-        actor=network.convener,
-        meeting=held_meeting,
-        matters=["Iltarutiini"],
-        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
-        follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=7),
-    )
-
-
-def test_the_lead_convenes_a_follow_up_and_invites_the_local_worker(client, network, held_meeting):
-    lead_plan(network, held_meeting)
+def test_the_lead_convenes_a_follow_up_and_invites_the_local_worker(
+    client, network, planned_meeting
+):
+    held_meeting = planned_meeting
     client.force_login(network.member)  # Mikko, the lead professional
     plan_page = client.get(reverse("plans:view", args=[held_meeting.pk])).content.decode()
     assert "Järjestä seurantatapaaminen" in plan_page
@@ -49,8 +36,8 @@ def test_the_lead_convenes_a_follow_up_and_invites_the_local_worker(client, netw
     assert OutboxMessage.objects.filter(meeting=follow_up, recipient="sanna@test.example").exists()
 
 
-def test_someone_only_invited_cannot_convene(client, network, held_meeting):
-    lead_plan(network, held_meeting)
+def test_someone_only_invited_cannot_convene(client, network, planned_meeting):
+    held_meeting = planned_meeting
     from conftest import _user
     from yhdessa.network.models import Professional
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error}") from None
         report = import_network(data, actor=None, apply=not dry_run, source=f"CSV {file.name}")
         for line, message in report.errors:
-            self.stderr.write(f"row {line}: {message}")
+            self.stderr.write(f"row {line}: {message}" if line else message)
         if report.errors:
             raise CommandError(f"{len(report.errors)} bad row(s); nothing was written.")
         for line in report.summary():

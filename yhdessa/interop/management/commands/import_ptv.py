@@ -18,12 +18,12 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
         report = import_ptv(data, actor=None, apply=not dry_run, source=f"PTV {file.name}")
-        for message in report.errors:
+        for _line, message in report.errors:
             self.stderr.write(message)
         if report.errors:
             raise CommandError(f"{len(report.errors)} error(s); nothing was written.")
-        for key, count in report.done.items():
-            self.stdout.write(f"{key}: {count}")
-        for message in report.not_mapped:
+        for line in report.summary():
+            self.stdout.write(line)
+        for message in report.notes:
             self.stdout.write(f"not mapped: {message}")
         self.stdout.write("checked only, nothing written" if dry_run else "imported")
