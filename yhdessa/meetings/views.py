@@ -38,18 +38,6 @@ from yhdessa.web import add_service_errors
 START_PAGE_FAMILIES = 50
 
 
-def _ask_to_confirm(form, refusal: PracticeNotKept) -> list[str]:
-    """The chosen time breaks the practice: show why and ask for confirmation."""
-    form.add_error(
-        None,
-        _(
-            "Valittu aika poikkeaa kutsukäytännöstä. Valitse toinen aika "
-            "tai vahvista, että kutsut silti."
-        ),
-    )
-    return refusal.warnings
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -124,7 +112,8 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         except PracticeNotKept as refusal:
-            warnings = _ask_to_confirm(form, refusal)
+            # The page shows why and asks the convener to confirm.
+            warnings = refusal.warnings
         else:
             messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
             return redirect("meetings:detail", pk=meeting.pk)
@@ -283,7 +272,8 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         except PracticeNotKept as refusal:
-            warnings = _ask_to_confirm(form, refusal)
+            # The page shows why and asks the convener to confirm.
+            warnings = refusal.warnings
         except Conflict as error:
             form.add_error(None, error.message)
         else:
