@@ -1,8 +1,17 @@
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from yhdessa.accounts.models import User
 from yhdessa.families.models import Concern
-from yhdessa.network.models import Expertise, FamilyCentreTeam, Organisation, Professional
+from yhdessa.network.models import (
+    DirectoryChange,
+    Expertise,
+    FamilyCentreTeam,
+    Organisation,
+    Professional,
+)
 
 
 def teams_of(municipality_id: int) -> QuerySet[FamilyCentreTeam]:
@@ -123,3 +132,43 @@ def teams_managed_by(user: User) -> QuerySet[FamilyCentreTeam]:
     if not user.is_coordinator:
         return FamilyCentreTeam.objects.none()
     return FamilyCentreTeam.objects.filter(municipality_id=user.municipality_id)
+
+
+# Change-log keys that are not fields of the changed model.
+CHANGE_LABELS = {
+    "task_areas": gettext_lazy("perhekeskuksen tehtäväalueet"),
+    "roles": gettext_lazy("tiimin roolit"),
+    "slots": gettext_lazy("aikaikkunat"),
+}
+
+
+def _plain(value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return str(gettext_lazy("kyllä") if value else gettext_lazy("ei"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def change_rows(change: DirectoryChange) -> list[tuple[str, str, str]]:
+    """A logged change as the coordinator reads it: the field's own name in
+    the user's language, and plain values."""
+    model = None
+    for app in ("network", "families"):
+        try:
+            model = apps.get_model(app, change.object_type)
+            break
+        except LookupError:
+            continue
+    rows = []
+    for key, (old, new) in change.changes.items():
+        label = CHANGE_LABELS.get(key)
+        if label is None and model is not None:
+            try:
+                label = model._meta.get_field(key).verbose_name
+            except FieldDoesNotExist:
+                label = key
+        rows.append((str(label or key), _plain(old), _plain(new)))
+    return rows

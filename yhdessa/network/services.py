@@ -94,8 +94,17 @@ def _outcome(creating: bool, changes: dict) -> str:
     return "created" if creating else ("updated" if changes else "unchanged")
 
 
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
 def _diff(before: dict, after: dict) -> dict:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """Field -> [old, new] for what changed; nothing to nothing is no change."""
+    return {
+        k: [before.get(k), v]
+        for k, v in after.items()
+        if before.get(k) != v and not (_blank(before.get(k)) and _blank(v))
+    }
 
 
 def _check_email(value: str) -> None:

@@ -35,6 +35,7 @@ from yhdessa.network.models import (
 )
 from yhdessa.network.practice import describe_practice, describe_team
 from yhdessa.network.queries import (
+    change_rows,
     organisations_managed_by,
     professionals_managed_by,
     search_professionals,
@@ -333,7 +334,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def changes(request: HttpRequest) -> HttpResponse:
     entries = DirectoryChange.objects.select_related("actor")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "network/changes.html", {"page": page})
+    rows = [(c, change_rows(c)) for c in page.object_list]
+    return render(request, "network/changes.html", {"page": page, "rows": rows})
 
 
 @login_required

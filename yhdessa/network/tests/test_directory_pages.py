@@ -317,3 +317,25 @@ def test_upkeep_pages_keep_a_constant_query_count(client, network):
     _grow_directory(network, 8)
     many = [_queries(client, url, **params) for url, params in urls]
     assert few == many
+
+
+def test_the_change_history_reads_in_finnish(client, network):
+    client.force_login(network.coordinator)
+    client.post(
+        reverse("network:professional_new"),
+        {
+            "name": "Aino Aalto",
+            "title": "perhetyöntekijä",
+            "organisation": Organisation.objects.first().pk,
+            "municipality": network.town.pk,
+            "email": "aino@x.example",
+            "languages": ["fi", "sv"],
+            "is_active": "on",
+        },
+    )
+    page = client.get(reverse("network:changes")).content.decode()
+    assert "nimi:</span> – → Aino Aalto" in page
+    assert "kielet:</span> – → fi, sv" in page
+    assert "aktiivinen:</span> – → kyllä" in page
+    assert "puhelin:" not in page  # nothing to nothing is no change
+    assert "['fi'" not in page
