@@ -152,6 +152,11 @@ def _plain(value) -> str:
     return str(value)
 
 
+def _choice(choices: dict, value):
+    """A choice's label for a plain value (lists and numbers stay as they are)."""
+    return choices.get(value, value) if isinstance(value, str) else value
+
+
 def change_rows(change: DirectoryChange) -> list[tuple[str, str, str]]:
     """A logged change as the coordinator reads it: the field's own name in
     the user's language, and plain values."""
@@ -164,11 +169,14 @@ def change_rows(change: DirectoryChange) -> list[tuple[str, str, str]]:
             continue
     rows = []
     for key, (old, new) in change.changes.items():
-        label = CHANGE_LABELS.get(key)
+        label, choices = CHANGE_LABELS.get(key), {}
         if label is None and model is not None:
             try:
-                label = model._meta.get_field(key).verbose_name
+                field = model._meta.get_field(key)
+                label, choices = field.verbose_name, dict(field.choices or [])
             except FieldDoesNotExist:
                 label = key
-        rows.append((str(label or key), _plain(old), _plain(new)))
+        rows.append(
+            (str(label or key), _plain(_choice(choices, old)), _plain(_choice(choices, new)))
+        )
     return rows

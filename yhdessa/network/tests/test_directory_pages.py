@@ -339,3 +339,5 @@ def test_the_change_history_reads_in_finnish(client, network):
     assert "aktiivinen:</span> – → kyllä" in page
     assert "puhelin:" not in page  # nothing to nothing is no change
     assert "['fi'" not in page
+    client.post(reverse("network:organisation_new"), {"name": "Uusi ry", "sector": "ngo"})
+    assert "sektori:</span> – → järjestö" in client.get(reverse("network:changes")).content.decode()
