@@ -1,24 +1,20 @@
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, PracticeNotKept
 from yhdessa.families.models import Concern
+from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.meetings.queries import may_convene
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import invitable_professionals, team_for
-from yhdessa.notify.ics import meeting_ics
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.notify.services import queue_email
 from yhdessa.privacy import check_no_identity_codes
 
 MAX_INVITEES = 15
@@ -140,106 +136,8 @@ def convene_meeting(
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
     )
-    _queue_messages(meeting)
+    queue_meeting_messages(meeting)
     return meeting
-
-
-SUBJECTS = {
-    OutboxMessage.Kind.INVITATION: gettext_lazy("Kutsu: Yhdessä aika %(date)s klo %(start)s"),
-    OutboxMessage.Kind.UPDATE: gettext_lazy("Muuttunut aika: Yhdessä aika %(date)s klo %(start)s"),
-    OutboxMessage.Kind.CANCELLATION: gettext_lazy("Peruttu: Yhdessä aika %(date)s klo %(start)s"),
-}
-
-
-def _message_texts(
-    invitations: list[Invitation],
-    meeting: Meeting,
-    *,
-    kind: str,
-    language: str,
-    to_family: bool,
-    name: str,
-    note: str = "",
-) -> tuple[str, str, str]:
-    with translation.override(language):
-        when = timezone.localtime(meeting.starts_at)
-        context = {
-            "meeting": meeting,
-            "name": name,
-            "to_family": to_family,
-            "kind": kind,
-            "note": note,
-            "date": formats.date_format(when, "DATE_FORMAT"),
-            "weekday": formats.date_format(when, "l"),
-            "start": formats.time_format(when, "TIME_FORMAT"),
-            "end": formats.time_format(timezone.localtime(meeting.ends_at), "TIME_FORMAT"),
-            "invitations": invitations,
-            "site_url": settings.SITE_URL,
-        }
-        subject = str(SUBJECTS[kind]) % context
-        body = render_to_string("notify/invitation.txt", context)
-        ics = meeting_ics(
-            meeting,
-            summary=_("Yhdessä aika"),
-            description=_("Kutsuja: %(name)s. Paikka: %(place)s.")
-            % {"name": meeting.convener.name, "place": meeting.place},
-            method="CANCEL" if kind == OutboxMessage.Kind.CANCELLATION else "REQUEST",
-            invitations=invitations,
-        )
-    return subject, body, ics
-
-
-def _queue_messages(
-    meeting: Meeting, kind: str = OutboxMessage.Kind.INVITATION, note: str = ""
-) -> None:
-    """One message per invitee with an email, and one to the family."""
-    invitations = list(
-        meeting.invitations.select_related("professional").prefetch_related(
-            "professional__expertise"
-        )
-    )
-    for invitation in invitations:
-        professional = invitation.professional
-        if not professional.email:
-            continue
-        subject, body, ics = _message_texts(
-            invitations,
-            meeting,
-            kind=kind,
-            language="fi",
-            to_family=False,
-            name=professional.name,
-            note=note,
-        )
-        queue_email(
-            kind=kind,
-            recipient=professional.email,
-            subject=subject,
-            body=body,
-            ics=ics,
-            meeting=meeting,
-            professional=professional,
-        )
-    family = meeting.concern.family
-    if family.email:
-        subject, body, ics = _message_texts(
-            invitations,
-            meeting,
-            kind=kind,
-            language=family.language,
-            to_family=True,
-            name="",
-            note=note,
-        )
-        queue_email(
-            kind=kind,
-            recipient=family.email,
-            subject=subject,
-            body=body,
-            ics=ics,
-            meeting=meeting,
-            to_family=True,
-        )
 
 
 def _require_convener_of(actor: User, meeting: Meeting) -> Professional:
@@ -289,7 +187,7 @@ def reschedule_meeting(
     meeting.save(
         update_fields=["starts_at", "duration_minutes", "place", "practice_warnings", "sequence"]
     )
-    _queue_messages(meeting, OutboxMessage.Kind.UPDATE)
+    queue_meeting_messages(meeting, OutboxMessage.Kind.UPDATE)
     return meeting
 
 
@@ -304,7 +202,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, note: str = "") -> Meeting:
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])
-    _queue_messages(meeting, OutboxMessage.Kind.CANCELLATION, note=note)
+    queue_meeting_messages(meeting, OutboxMessage.Kind.CANCELLATION, note=note)
     return meeting
 
 
