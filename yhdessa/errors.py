@@ -19,3 +19,23 @@ class PracticeNotKept(Exception):
     def __init__(self, warnings: list[str]) -> None:
         super().__init__("; ".join(warnings))
         self.warnings = warnings
+
+
+class DoubleBooked(Exception):
+    """Someone at the table already has a meeting at that time and the
+    convener has not confirmed that they book them anyway."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("; ".join(warnings))
+        self.warnings = warnings
+
+
+class IdentifyingDataFound(Exception):
+    """The text seems to hold identifying data other than an identity code
+    (a phone number, an email or street address, a birth date) and the writer
+    has not confirmed that it belongs there. Identity codes are never
+    confirmable: they are a ValidationError."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("; ".join(warnings))
+        self.warnings = warnings

@@ -50,3 +50,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class IdempotencyKey(models.Model):
+    """A write that has been done once: an API call with an Idempotency-Key
+    header, or a form with its one-time token. The same key again answers as
+    the first time and changes nothing more."""
+
+    # Whose key: the hash of the API token, or "user:<id>" for a form.
+    client = models.CharField(_("lähettäjä"), max_length=80)
+    key = models.CharField(_("avain"), max_length=100)
+    request_hash = models.CharField(_("pyynnön tiiviste"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("vastauksen tila"), null=True, blank=True)
+    content_type = models.CharField(_("vastauksen tyyppi"), max_length=100, blank=True)
+    body = models.BinaryField(_("vastaus"), blank=True, default=b"")
+    location = models.CharField(_("osoite"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("kertakäyttöinen avain")
+        verbose_name_plural = _("kertakäyttöiset avaimet")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="one_use_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.key}"

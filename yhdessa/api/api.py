@@ -4,35 +4,35 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from yhdessa import access
 from yhdessa.api import schemas as s
 from yhdessa.api.auth import BearerToken
-from yhdessa.errors import Conflict
+from yhdessa.api.reference import router as reference_router
+from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound
 from yhdessa.families.services import raise_concern
-from yhdessa.meetings.queries import concerns_visible_to, read_concern, read_meeting
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
     record_meeting_held,
     reschedule_meeting,
 )
-from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice
 from yhdessa.network.queries import teams_invitable_by
 from yhdessa.plans.pdf import plan_pdf
-from yhdessa.plans.queries import plan_document_context, read_plan
+from yhdessa.plans.queries import plan_document_context
 from yhdessa.plans.services import record_plan
-from yhdessa.reports.queries import meetings_held
+from yhdessa.reports.queries import meetings_held, period_errors
 
 api = NinjaAPI(
     title="Yhdessä API", version="1", auth=BearerToken(), urls_namespace="api", docs_url="/docs"
 )
+api.add_router("", reference_router)  # code lists: reference.py
 
 ERRORS = {
     400: s.ErrorOut,
@@ -51,12 +51,38 @@ def _json_error(request, status: int, detail: str, **extra) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
 
 
+def _schema_message(error: dict) -> str:
+    """Pydantic's message in the user's language, for the shapes clients get
+    wrong most; anything rarer keeps pydantic's own words."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("Pakollinen tieto puuttuu.")
+    if kind.startswith("bool"):
+        return _("Anna totuusarvo true tai false (ei tekstiä eikä numeroa).")
+    if kind.startswith("int"):
+        return _("Anna kokonaisluku.")
+    if kind == "greater_than_equal":
+        return _("Luvun pitää olla vähintään %(limit)s.") % {"limit": ctx.get("ge")}
+    if kind == "less_than_equal":
+        return _("Luvun pitää olla enintään %(limit)s.") % {"limit": ctx.get("le")}
+    if kind.startswith("datetime"):
+        return _("Anna aika muodossa 2026-12-03T08:00:00+02:00.")
+    if kind.startswith("date"):
+        return _("Anna päivämäärä muodossa VVVV-KK-PP, esim. 2026-12-03.")
+    if kind == "string_type":
+        return _("Anna teksti.")
+    if kind == "list_type":
+        return _("Anna lista.")
+    return str(error.get("msg"))
+
+
 @api.exception_handler(SchemaValidationError)
 def schema_invalid(request, exc: SchemaValidationError):
     parts = []
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "payload"))
-        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        message = _schema_message(error)
+        parts.append(f"{where}: {message}" if where else message)
     return _json_error(
         request,
         422,
@@ -77,6 +103,33 @@ def domain_invalid(request, exc: ValidationError):
 @api.exception_handler(Conflict)
 def conflict(request, exc: Conflict):
     return _json_error(request, 409, exc.message)
+
+
+@api.exception_handler(DoubleBooked)
+def double_booked(request, exc: DoubleBooked):
+    return _json_error(
+        request,
+        409,
+        _(
+            "Joku kutsutuista on jo varattu toiseen tapaamiseen samaan aikaan. "
+            "Valitse toinen aika tai lähetä confirm_double_booking: true."
+        ),
+        warnings=exc.warnings,
+    )
+
+
+@api.exception_handler(IdentifyingDataFound)
+def identifying_data(request, exc: IdentifyingDataFound):
+    return _json_error(
+        request,
+        409,
+        _(
+            "Teksti näyttää sisältävän tunnistetietoja: %(found)s. Poista ne, tai jos ne "
+            "kuuluvat suunnitelmaan, lähetä uudelleen confirm_identifying: true."
+        )
+        % {"found": "; ".join(exc.warnings)},
+        warnings=exc.warnings,
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -156,6 +209,7 @@ def _meeting_out(meeting) -> dict:
         ],
         "family_invited": any(m.to_family for m in meeting.messages.all()),
         "practice_warnings": meeting.practice_warnings,
+        "sequence": meeting.sequence,
         "family_present": meeting.family_present,
         "has_plan": hasattr(meeting, "plan"),
     }
@@ -177,16 +231,12 @@ def _plan_out(meeting, plan) -> dict:
     }
 
 
-def _reload_meeting(request, pk: int):
-    return read_meeting(request.user, pk, via_api=True)
+def _meeting_after_write(pk: int) -> dict:
+    """The meeting as it is after a write whose read is already logged."""
+    return _meeting_out(access.meeting_detail_queryset().get(pk=pk))
 
 
 # ---- endpoints ---------------------------------------------------------------
-
-
-@api.get("/expertise", response={200: list[s.ExpertiseOut], **ERRORS}, tags=["network"])
-def list_expertise(request: HttpRequest):
-    return [{"code": e.code, "name": e.name} for e in Expertise.objects.all()]
 
 
 @api.get("/teams", response={200: list[s.TeamOut], **ERRORS}, tags=["network"])
@@ -223,18 +273,18 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn):
         consent=payload.consent,
         existing_support=payload.existing_support,
     )
-    return Status(201, read_concern(request.user, concern.pk, via_api=True))
+    return Status(201, access.read_concern(request.user, concern.pk, via_api=True))
 
 
 @api.get("/concerns/{concern_id}", response={200: s.ConcernOut, **ERRORS}, tags=["concerns"])
 def get_concern(request: HttpRequest, concern_id: int):
-    return read_concern(request.user, concern_id, via_api=True)
+    return access.read_concern(request.user, concern_id, via_api=True)
 
 
 @api.post("/meetings", response={201: s.MeetingOut, **ERRORS}, tags=["meetings"])
 def create_meeting(request: HttpRequest, payload: s.MeetingIn):
-    concern = get_object_or_404(
-        concerns_visible_to(request.user).select_related("family__municipality"), pk=payload.concern
+    concern = access.read_concern(
+        request.user, payload.concern, action=access.Action.CONVENE, via_api=True
     )
     meeting = convene_meeting(
         actor=request.user,
@@ -244,25 +294,28 @@ def create_meeting(request: HttpRequest, payload: s.MeetingIn):
         place=payload.place,
         invitee_ids=payload.invitees,
         team_id=payload.team,
+        confirm_double_booking=payload.confirm_double_booking,
     )
-    return Status(201, _meeting_out(_reload_meeting(request, meeting.pk)))
+    return Status(201, _meeting_after_write(meeting.pk))
 
 
 @api.get("/meetings/{meeting_id}", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"])
 def get_meeting(request: HttpRequest, meeting_id: int):
-    return _meeting_out(_reload_meeting(request, meeting_id))
+    return _meeting_out(access.read_meeting(request.user, meeting_id, via_api=True))
 
 
 @api.post("/meetings/{meeting_id}/held", response={200: s.MeetingOut, **ERRORS}, tags=["meetings"])
 def meeting_held(request: HttpRequest, meeting_id: int, payload: s.HeldIn):
-    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    meeting = access.read_meeting(
+        request.user, meeting_id, action=access.Action.MANAGE, via_api=True
+    )
     record_meeting_held(
         actor=request.user,
         meeting=meeting,
         attendee_ids=payload.attendees,
         family_present=payload.family_present,
     )
-    return _meeting_out(_reload_meeting(request, meeting_id))
+    return _meeting_after_write(meeting_id)
 
 
 @api.post(
@@ -270,15 +323,19 @@ def meeting_held(request: HttpRequest, meeting_id: int, payload: s.HeldIn):
 )
 def meeting_reschedule(request: HttpRequest, meeting_id: int, payload: s.RescheduleIn):
     """Move a scheduled meeting: updated calendar invitations go to everyone."""
-    meeting = read_meeting(request.user, meeting_id, via_api=True)
+    meeting = access.read_meeting(
+        request.user, meeting_id, action=access.Action.MANAGE, via_api=True
+    )
     reschedule_meeting(
         actor=request.user,
         meeting=meeting,
         starts_at=payload.starts_at,
         duration_minutes=payload.duration_minutes,
         place=payload.place,
+        confirm_double_booking=payload.confirm_double_booking,
+        seen_sequence=payload.sequence,
     )
-    return _meeting_out(_reload_meeting(request, meeting_id))
+    return _meeting_after_write(meeting_id)
 
 
 @api.post(
@@ -286,15 +343,21 @@ def meeting_reschedule(request: HttpRequest, meeting_id: int, payload: s.Resched
 )
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: s.CancelIn):
     """Cancel a scheduled meeting: calendar cancellations go to everyone."""
-    meeting = read_meeting(request.user, meeting_id, via_api=True)
-    cancel_meeting(actor=request.user, meeting=meeting, note=payload.note)
-    return _meeting_out(_reload_meeting(request, meeting_id))
+    meeting = access.read_meeting(
+        request.user, meeting_id, action=access.Action.MANAGE, via_api=True
+    )
+    cancel_meeting(
+        actor=request.user, meeting=meeting, note=payload.note, seen_sequence=payload.sequence
+    )
+    return _meeting_after_write(meeting_id)
 
 
 @api.put("/meetings/{meeting_id}/plan", response={200: s.PlanOut, **ERRORS}, tags=["plans"])
 def put_plan(request: HttpRequest, meeting_id: int, payload: s.PlanIn):
-    meeting = read_meeting(request.user, meeting_id, via_api=True)
-    record_plan(
+    meeting = access.read_meeting(
+        request.user, meeting_id, action=access.Action.MANAGE, what=access.What.PLAN, via_api=True
+    )
+    plan = record_plan(
         actor=request.user,
         meeting=meeting,
         matters=payload.matters,
@@ -302,13 +365,14 @@ def put_plan(request: HttpRequest, meeting_id: int, payload: s.PlanIn):
         follow_up=payload.follow_up,
         lead_ids=payload.lead_professionals,
         next_contact=payload.next_contact,
+        confirm_identifying=payload.confirm_identifying,
     )
-    return _plan_out(*read_plan(request.user, meeting_id, via_api=True))
+    return _plan_out(meeting, access.plan_queryset().get(pk=plan.pk))
 
 
 @api.get("/meetings/{meeting_id}/plan", response={200: s.PlanOut, **ERRORS}, tags=["plans"])
 def get_plan(request: HttpRequest, meeting_id: int):
-    return _plan_out(*read_plan(request.user, meeting_id, via_api=True))
+    return _plan_out(*access.read_plan(request.user, meeting_id, via_api=True))
 
 
 @api.get(
@@ -322,7 +386,7 @@ def get_plan(request: HttpRequest, meeting_id: int):
     },
 )
 def get_plan_pdf(request: HttpRequest, meeting_id: int):
-    meeting, plan = read_plan(request.user, meeting_id, pdf=True, via_api=True)
+    meeting, plan = access.read_plan(request.user, meeting_id, pdf=True, via_api=True)
     response = HttpResponse(
         plan_pdf(plan_document_context(meeting, plan)), content_type="application/pdf"
     )
@@ -332,7 +396,9 @@ def get_plan_pdf(request: HttpRequest, meeting_id: int):
 
 @api.get("/reports/meetings", response={200: list[s.ReportRow], **ERRORS}, tags=["reports"])
 def report_meetings(request: HttpRequest, start: date, end: date):
-    """Meetings held in the period, per municipality the caller may see."""
-    if start > end:
-        raise ValidationError({"start": _("Alkupäivän pitää olla ennen loppupäivää.")})
+    """Meetings held in the period, per municipality the caller may see.
+    The period lies within 2000-01-01 … 2100-12-31."""
+    errors = period_errors(start, end)
+    if errors:
+        raise ValidationError(errors)
     return meetings_held(request.user, start=start, end=end)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from yhdessa import access
 from yhdessa.accounts.models import ApiToken, User
 
 
@@ -26,7 +27,7 @@ class BearerToken(HttpBearer):
             .filter(key_hash=hash_token(token), user__is_active=True)
             .first()
         )
-        if found is None:
+        if found is None or access.has_left(found.user):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user

@@ -1,8 +1,15 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
+
+# An id as the database keeps it, a positive 64-bit integer. A larger one
+# (10**20) cannot even be sent to SQLite, and true, 1.0 or "1" is not an id.
+Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+# Every boolean the API takes is strict: "true", 1 or "yes" is not consent.
+Flag = StrictBool
 
 
 class ExpertiseOut(Schema):
@@ -75,8 +82,8 @@ class ConcernIn(Schema):
     channel: str
     topics: list[str]
     summary: str
-    consent: bool
-    existing_support: bool = False
+    consent: Flag
+    existing_support: Flag = False
 
 
 class FamilyOut(Schema):
@@ -125,13 +132,17 @@ class ConcernOut(Schema):
 
 
 class MeetingIn(Schema):
-    concern: int
+    concern: Id
     starts_at: datetime
     duration_minutes: int
     place: str
-    invitees: list[int]
-    team: int | None = Field(
+    invitees: list[Id]
+    team: Id | None = Field(
         None, description="The team to convene from; the municipality's first team when left out"
+    )
+    confirm_double_booking: Flag = Field(
+        False,
+        description="Book even though someone already has a meeting then (else 409 with warnings)",
     )
 
 
@@ -155,6 +166,7 @@ class MeetingOut(Schema):
     invitations: list[InvitationOut]
     family_invited: bool
     practice_warnings: list[str]
+    sequence: int = Field(description="Raised at every change of time, place or status")
     family_present: bool | None
     has_plan: bool
 
@@ -163,15 +175,22 @@ class RescheduleIn(Schema):
     starts_at: datetime
     duration_minutes: int
     place: str
+    confirm_double_booking: Flag = False
+    sequence: int | None = Field(
+        None, description="The meeting's sequence as you saw it: 409 if it has changed since"
+    )
 
 
 class CancelIn(Schema):
     note: str = ""
+    sequence: int | None = Field(
+        None, description="The meeting's sequence as you saw it: 409 if it has changed since"
+    )
 
 
 class HeldIn(Schema):
-    attendees: list[int]
-    family_present: bool
+    attendees: list[Id]
+    family_present: Flag
 
 
 class ActionIO(Schema):
@@ -184,8 +203,13 @@ class PlanIn(Schema):
     matters: list[str]
     actions: list[ActionIO]
     follow_up: str
-    lead_professionals: list[int]
+    lead_professionals: list[Id]
     next_contact: date
+    confirm_identifying: Flag = Field(
+        False,
+        description="Save although the text seems to hold a phone number, an address, an email "
+        "or a birth date (else 409 with warnings). Identity codes are refused always.",
+    )
 
 
 class PlanOut(Schema):

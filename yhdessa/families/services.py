@@ -1,12 +1,13 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.families.models import Concern, ConcernTopic, Family
-from yhdessa.privacy import check_no_identity_codes
+from yhdessa.privacy import check_no_identity_codes, identity_code_errors, normalise_phone_number
 
 MAX_CHILDREN = 12
 
@@ -51,9 +52,9 @@ def raise_concern(
     existing_support: bool,
 ) -> Concern:
     """Record a concern raised with a family, with the family's consent."""
-    convener = getattr(actor, "professional", None)
-    if convener is None or not convener.is_active:
-        raise PermissionDenied(_("Vain verkoston ammattilainen voi kirjata huolen."))
+    convener = access.require_professional(
+        actor, _("Vain verkoston ammattilainen voi kirjata huolen.")
+    )
     if consent is not True:
         raise ValidationError(
             {
@@ -81,8 +82,13 @@ def raise_concern(
             validate_email(email)
         except ValidationError:
             errors["email"] = _("Sähköpostiosoite ei ole kelvollinen.")
-    if len(phone) > 40:
-        errors["phone"] = _("Puhelinnumero on liian pitkä.")
+    if phone:
+        try:
+            phone = normalise_phone_number(phone)  # E.164
+        except ValidationError as error:
+            errors["phone"] = error.messages[0]
+    # An identity code in a contact field is named as such, whatever else is wrong there.
+    errors.update(identity_code_errors(email=email, phone=phone))
     topics = list(ConcernTopic.objects.filter(code__in=set(topic_codes)))
     if not topic_codes:
         errors["topics"] = _("Valitse vähintään yksi aihe.")

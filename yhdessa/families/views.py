@@ -5,15 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yhdessa import access
 from yhdessa.families.forms import ConcernForm
 from yhdessa.families.services import raise_concern
-from yhdessa.meetings.queries import may_convene, read_concern
 from yhdessa.web import add_service_errors
 
 
 @login_required
 def concern_create(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "professional", None) is None:
+    if access.acting_professional(request.user) is None:
         messages.error(request, _("Vain verkoston ammattilainen voi kirjata huolen."))
         return redirect("home")
     form = ConcernForm(request.POST if request.method == "POST" else None)
@@ -43,7 +43,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = read_concern(request.user, pk)
+    concern = access.read_concern(request.user, pk)
     return render(
         request,
         "families/concern_detail.html",
@@ -51,6 +51,6 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": concern,
             "family": concern.family,
             "meetings": concern.meetings.all(),
-            "is_convener": may_convene(request.user, concern),
+            "is_convener": access.may_convene(request.user, concern),
         },
     )

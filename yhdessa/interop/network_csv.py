@@ -18,10 +18,10 @@ importing the same file again changes nothing.
 import csv
 import io
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from yhdessa.accounts.models import User
+from yhdessa import access
 from yhdessa.interop.report import ImportReport, preview_or_apply
 from yhdessa.network.models import (
     Expertise,
@@ -31,7 +31,10 @@ from yhdessa.network.models import (
     Professional,
 )
 from yhdessa.network.services import (
+    Actor,
     add_team_member,
+    create_municipality,
+    create_team,
     save_organisation,
     save_professional,
 )
@@ -100,10 +103,11 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int | Non
     return rows, []
 
 
-def import_network(
-    data: bytes, *, actor: User | None, apply: bool, source: str = "CSV"
-) -> ImportReport:
-    """Check every row; write them all only if ``apply`` and no row is bad."""
+def import_network(data: bytes, *, actor: Actor, apply: bool, source: str = "CSV") -> ImportReport:
+    """Check every row; write them all only if ``apply`` and no row is bad.
+    Every row acts for ``actor`` within the actor's scope (yhdessa.access):
+    a row that reaches outside it is reported as bad."""
+    access.directory_scope(actor)
     report = ImportReport()
     rows, report.errors = read_rows(data)
     if report.errors:
@@ -115,8 +119,12 @@ def import_network(
     )
 
 
-def _row_error(report: ImportReport, line: int, error: ValidationError | str) -> None:
-    if isinstance(error, ValidationError):
+def _row_error(
+    report: ImportReport, line: int, error: ValidationError | PermissionDenied | str
+) -> None:
+    if isinstance(error, PermissionDenied):
+        report.errors.append((line, str(error)))
+    elif isinstance(error, ValidationError):
         messages = (
             [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
             if hasattr(error, "error_dict")
@@ -127,11 +135,13 @@ def _row_error(report: ImportReport, line: int, error: ValidationError | str) ->
         report.errors.append((line, error))
 
 
-def _municipalities(names: list[str], report: ImportReport) -> list[Municipality]:
+def _municipalities(names: list[str], report: ImportReport, actor, source) -> list[Municipality]:
+    """The named municipalities; a new one only for the system administrator."""
     found = []
     for name in names:
-        town, created = Municipality.objects.get_or_create(name=name)
-        if created:
+        town = Municipality.objects.filter(name__iexact=name).first()
+        if town is None:
+            town = create_municipality(actor=actor, name=name, source=source)
             report.new_municipalities.append(name)
         found.append(town)
     return found
@@ -156,7 +166,8 @@ def _import_rows(rows, *, actor, report: ImportReport, source: str) -> None:
                     )
                     % {"value": kind or "–"}
                 )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            # A refusal of the actor's scope is reported like any bad row.
             _row_error(report, line, error)
 
 
@@ -187,7 +198,7 @@ def _organisation(row, actor, report, source) -> None:
     if existing is not None:
         for keep in ("address", "website"):
             data[keep] = getattr(existing, keep)
-    towns = _municipalities(_split(row.get("municipalities", "")), report)
+    towns = _municipalities(_split(row.get("municipalities", "")), report, actor, source)
     _saved, outcome = save_organisation(
         actor=actor,
         organisation=existing,
@@ -233,7 +244,7 @@ def _professional(row, actor, report, source, expertise) -> None:
         "name": row.get("name", ""),
         "title": row.get("title", ""),
         "organisation": organisation,
-        "municipality": _municipalities(towns, report)[0],
+        "municipality": _municipalities(towns, report, actor, source)[0],
         "email": email,
         "phone": row.get("phone", ""),
         "languages": _split(row.get("languages", "")),
@@ -259,9 +270,10 @@ def _membership(row, actor, report, source) -> None:
             _("Ammattilaista sähköpostilla %(email)s ei löydy: lisää hänelle professional-rivi.")
             % {"email": row.get("email") or "–"}
         )
-    town = _municipalities(towns, report)[0]
-    team, created = FamilyCentreTeam.objects.get_or_create(name=row["team"], municipality=town)
-    if created:
+    town = _municipalities(towns, report, actor, source)[0]
+    team = FamilyCentreTeam.objects.filter(name__iexact=row["team"], municipality=town).first()
+    if team is None:
+        team = create_team(actor=actor, name=row["team"], municipality_id=town.pk)
         report.done["team_created"] += 1
     added = add_team_member(actor=actor, team=team, professional=professional, source=source)
     if not added:

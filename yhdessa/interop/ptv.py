@@ -20,13 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
-from yhdessa.accounts.models import User
+from yhdessa import access
 from yhdessa.interop.report import ImportReport, preview_or_apply
-from yhdessa.network.models import Municipality, Organisation, ServiceOffer, TaskArea
-from yhdessa.network.services import (
-    record_change,
-    save_organisation,
-)
+from yhdessa.network.models import Municipality, Organisation, TaskArea
+from yhdessa.network.services import Actor, add_offer, save_organisation
 
 SECTORS = {
     "Municipality": Organisation.Sector.MUNICIPAL_EDUCATION,
@@ -122,9 +119,9 @@ def task_area_for(service: dict, areas: dict[str, TaskArea]) -> TaskArea | None:
     return None
 
 
-def import_ptv(
-    data: bytes, *, actor: User | None, apply: bool, source: str = "PTV"
-) -> ImportReport:
+def import_ptv(data: bytes, *, actor: Actor, apply: bool, source: str = "PTV") -> ImportReport:
+    """Organisations and service map entries from PTV, within the actor's scope."""
+    access.directory_scope(actor)
     report = ImportReport()
     try:
         items = items_of(json.loads(data.decode("utf-8-sig")))
@@ -145,7 +142,7 @@ def import_ptv(
         areas = {a.code: a for a in TaskArea.objects.all()}
         for item in items:
             if _is_service(item):
-                _service(item, report, known, areas)
+                _service(item, actor, report, known, areas, source)
 
     return preview_or_apply(report, apply=apply, work=work)
 
@@ -186,6 +183,28 @@ def _organisation(item, actor, report, known, source) -> None:
         or (Organisation.objects.filter(business_id=business_id).first() if business_id else None)
         or Organisation.objects.filter(name__iexact=name).first()
     )
+    # A coordinator imports what serves their own municipality: other
+    # municipalities keep their own directory.
+    scope = access.directory_scope(actor)
+    if scope is not None:
+        outside = sorted(t.name for t in towns if t.pk != scope)
+        towns = [t for t in towns if t.pk == scope]
+        if not towns or (
+            existing is not None
+            and not access.organisations_managed_by(actor).filter(pk=existing.pk).exists()
+        ):
+            report.notes.append(
+                _("%(name)s ei palvele kuntaasi; sen tietoja ylläpitää oma kuntansa.")
+                % {"name": name}
+            )
+            return
+        if outside:
+            report.notes.append(
+                _("%(name)s: muut kunnat (%(towns)s) jätettiin pois; ne ylläpitävät tietonsa itse.")
+                % {"name": name, "towns": ", ".join(outside)}
+            )
+        if existing is not None:
+            towns = list({*existing.municipalities.all(), *towns})
     address = next(
         (
             a
@@ -235,7 +254,7 @@ def _organisation(item, actor, report, known, source) -> None:
     report.done[f"organisation_{outcome}"] += 1
 
 
-def _service(item, report, known, areas) -> None:
+def _service(item, actor, report, known, areas, source) -> None:
     name = _text(item.get("serviceNames"), kind="Name") or str(item.get("id") or "–")
     area = task_area_for(item, areas)
     if area is None:
@@ -246,7 +265,9 @@ def _service(item, report, known, areas) -> None:
         for o in item.get("organizations") or []
         if isinstance(o, dict) and o.get("roleType") in ("Responsible", "Producer", None)
     ]
-    organisations = list(Organisation.objects.filter(ptv_id__in=[i for i in ids if i]))
+    organisations = list(
+        access.organisations_managed_by(actor).filter(ptv_id__in=[i for i in ids if i])
+    )
     if not organisations:
         report.notes.append(
             _("Palvelu %(name)s: sen organisaatiota ei ole tuotu.") % {"name": name}
@@ -259,19 +280,16 @@ def _service(item, report, known, areas) -> None:
             if places
             else list(organisation.municipalities.all())
         )
+        scope = access.directory_scope(actor)
         for town in towns:
-            _offer, created = ServiceOffer.objects.get_or_create(
+            if scope is not None and town.pk != scope:
+                continue
+            created = add_offer(
+                actor=actor,
                 organisation=organisation,
                 task_area=area,
                 municipality=town,
-                defaults={"description": name[:300]},
+                description=name[:300],
+                source=source,
             )
             report.done["offer_created" if created else "offer_unchanged"] += 1
-            if created:
-                record_change(
-                    actor=None,
-                    instance=organisation,
-                    action="imported",
-                    changes={"task_areas": [None, f"{area.code} / {town.name}"]},
-                    source="PTV",
-                )

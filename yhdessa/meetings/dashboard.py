@@ -2,17 +2,16 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from yhdessa.accounts.models import User
+from yhdessa import access
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
-from yhdessa.meetings.queries import meetings_visible_to
 
 
-def open_meetings(user: User) -> QuerySet[Meeting]:
+def open_meetings(user) -> QuerySet[Meeting]:
     """Scheduled meetings the user convened or was invited to, oldest first:
     those that have started wait to be recorded."""
     return (
-        meetings_visible_to(user)
+        access.meetings_visible_to(user)
         .filter(status=Meeting.Status.SCHEDULED)
         .select_related("concern__family", "convener")
         .prefetch_related("invitations")
@@ -20,12 +19,14 @@ def open_meetings(user: User) -> QuerySet[Meeting]:
     )
 
 
-def concerns_waiting(user: User) -> QuerySet[Concern]:
+def concerns_waiting(user) -> QuerySet[Concern]:
     """Concerns this professional raised that have no meeting yet."""
-    professional = getattr(user, "professional", None)
+    professional = access.acting_professional(user)
     if professional is None:
         return Concern.objects.none()
-    has_meeting = Meeting.objects.filter(concern=OuterRef("pk")).exclude(status="cancelled")
+    has_meeting = Meeting.objects.filter(concern=OuterRef("pk")).exclude(
+        status=Meeting.Status.CANCELLED
+    )
     return (
         Concern.objects.filter(convener=professional)
         .exclude(Exists(has_meeting))

@@ -30,6 +30,13 @@ class MeetingTimeForm(forms.Form):
         label=_("Kutsun poikkeuksesta huolimatta (olen sopinut asiasta tiimin kanssa)"),
         required=False,
     )
+    confirm_booking = forms.BooleanField(
+        label=_("Varaan ajan päällekkäisyydestä huolimatta (olen sopinut asiasta heidän kanssaan)"),
+        required=False,
+    )
+    # A one-time token: sending the same form twice (Back and save again, a
+    # double click) does the work once.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def starts_at(self) -> datetime:
         return timezone.make_aware(
@@ -49,7 +56,20 @@ class ConveneForm(MeetingTimeForm):
         self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
 
 
+class RescheduleForm(MeetingTimeForm):
+    # The version of the meeting the page showed: a change made meanwhile
+    # (another move, a cancel) is not overwritten unseen.
+    sequence = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31, required=False
+    )
+
+
 class CancelForm(forms.Form):
+    sequence = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31, required=False
+    )
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
     note = forms.CharField(
         label=_("Viesti kutsutuille ja perheelle (vapaaehtoinen)"),
         max_length=500,

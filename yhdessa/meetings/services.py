@@ -1,16 +1,27 @@
+"""Convening, moving, cancelling and recording meetings.
+
+Every state change locks the meeting's row (``select_for_update`` on
+PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), reads its
+state inside the transaction and checks it there, so two requests sent at
+once cannot both win. People are locked before their bookings are checked,
+so two conveners cannot book the same person into the same slot unseen.
+"""
+
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.errors import Conflict, PracticeNotKept
+from yhdessa.errors import Conflict, DoubleBooked, PracticeNotKept
 from yhdessa.families.models import Concern
 from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.meetings.queries import may_convene
+from yhdessa.meetings.queries import busy_meetings
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import invitable_professionals, team_for
@@ -18,13 +29,6 @@ from yhdessa.notify.models import OutboxMessage
 from yhdessa.privacy import check_no_identity_codes
 
 MAX_INVITEES = 15
-
-
-def _acting_professional(actor: User) -> Professional:
-    professional = getattr(actor, "professional", None)
-    if professional is None or not professional.is_active:
-        raise PermissionDenied(_("Vain verkoston ammattilainen voi kutsua Yhdessä ajan koolle."))
-    return professional
 
 
 def _check_time_and_place(
@@ -48,6 +52,25 @@ def _check_time_and_place(
     return starts_at, place, errors
 
 
+def _double_booking_warnings(busy: list[tuple[Professional, Meeting]]) -> list[str]:
+    return [
+        _("%(name)s on jo varattu toiseen tapaamiseen %(when)s.")
+        % {
+            "name": person.name,
+            "when": formats.date_format(
+                timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
+            ),
+        }
+        for person, meeting in busy
+    ]
+
+
+def _lock_people(ids) -> None:
+    """Lock the people's rows in a fixed order, so that two bookings of the
+    same person wait for each other instead of both reading 'free'."""
+    list(Professional.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
+
+
 @transaction.atomic
 def convene_meeting(
     *,
@@ -59,6 +82,7 @@ def convene_meeting(
     invitee_ids: list[int],
     team_id: int | None = None,
     confirm_practice_exceptions: bool = True,
+    confirm_double_booking: bool = False,
     now: datetime | None = None,
 ) -> Meeting:
     """Convene a meeting from a team (the municipality's first unless chosen):
@@ -67,15 +91,10 @@ def convene_meeting(
     A time that breaks the team's invitation practice is recorded with its
     warnings; with ``confirm_practice_exceptions=False`` it is refused with
     PracticeNotKept instead, so that a page can ask the convener first.
+    Booking someone over their existing meeting is refused with DoubleBooked
+    unless ``confirm_double_booking``.
     """
-    convener = _acting_professional(actor)
-    if not may_convene(actor, concern):
-        raise PermissionDenied(
-            _(
-                "Vain huolen kirjannut lähityöntekijä tai perheen "
-                "vastuutyöntekijä voi kutsua koolle."
-            )
-        )
+    convener = access.require_may_convene(actor, concern)
     now = now or timezone.now()
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
@@ -124,6 +143,13 @@ def convene_meeting(
     )
     if warnings and not confirm_practice_exceptions:
         raise PracticeNotKept(warnings)
+    people = [convener.pk, *unique_ids]
+    _lock_people(people)
+    busy = busy_meetings(
+        people, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=duration_minutes)
+    )
+    if busy and not confirm_double_booking:
+        raise DoubleBooked(_double_booking_warnings(busy))
     meeting = Meeting.objects.create(
         concern=concern,
         convener=convener,
@@ -131,7 +157,7 @@ def convene_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        practice_warnings=warnings,
+        practice_warnings=warnings + _double_booking_warnings(busy),
     )
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
@@ -140,16 +166,35 @@ def convene_meeting(
     return meeting
 
 
-def _require_convener_of(actor: User, meeting: Meeting) -> Professional:
-    convener = _acting_professional(actor)
-    if meeting.convener_id != convener.pk:
-        raise PermissionDenied(_("Vain koollekutsuja voi muuttaa tapaamista."))
-    if meeting.status != Meeting.Status.SCHEDULED:
+def _lock_scheduled(actor: User, meeting: Meeting, seen_sequence: int | None) -> Meeting:
+    """The meeting locked for this transaction, checked to be scheduled and,
+    when the caller says which version it saw, unchanged since."""
+    access.require_convener(actor, meeting)
+    locked = (
+        Meeting.objects.select_for_update()
+        .select_related("concern__family", "convener", "team__practice")
+        .get(pk=meeting.pk)
+    )
+    if locked.status != Meeting.Status.SCHEDULED:
         raise Conflict(
             _("Vain sovittua tapaamista voi siirtää tai perua (tila: %(status)s).")
-            % {"status": meeting.get_status_display()}
+            % {"status": locked.get_status_display()}
         )
-    return convener
+    if seen_sequence is not None and seen_sequence != locked.sequence:
+        raise Conflict(
+            _(
+                "Tapaamista on muutettu sillä välin, kun sivu oli auki. "
+                "Tarkista sen nykyinen aika ja tila ja tee muutos uudelleen."
+            )
+        )
+    return locked
+
+
+def _bump_sequence(meeting: Meeting, **fields) -> Meeting:
+    """Save the change and raise the calendar SEQUENCE in the same UPDATE."""
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1, **fields)
+    meeting.refresh_from_db()
+    return meeting
 
 
 @transaction.atomic
@@ -161,10 +206,12 @@ def reschedule_meeting(
     duration_minutes: int,
     place: str,
     confirm_practice_exceptions: bool = True,
+    confirm_double_booking: bool = False,
+    seen_sequence: int | None = None,
     now: datetime | None = None,
 ) -> Meeting:
     """Move a meeting: everyone gets the new time as an updated calendar entry."""
-    _require_convener_of(actor, meeting)
+    meeting = _lock_scheduled(actor, meeting, seen_sequence)
     now = now or timezone.now()
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
@@ -181,27 +228,38 @@ def reschedule_meeting(
     )
     if warnings and not confirm_practice_exceptions:
         raise PracticeNotKept(warnings)
-    meeting.starts_at, meeting.duration_minutes, meeting.place = starts_at, duration_minutes, place
-    meeting.practice_warnings = warnings
-    meeting.sequence += 1
-    meeting.save(
-        update_fields=["starts_at", "duration_minutes", "place", "practice_warnings", "sequence"]
+    people = [meeting.convener_id, *meeting.invitations.values_list("professional_id", flat=True)]
+    _lock_people(people)
+    busy = busy_meetings(
+        people,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=duration_minutes),
+        exclude=meeting.pk,
+    )
+    if busy and not confirm_double_booking:
+        raise DoubleBooked(_double_booking_warnings(busy))
+    meeting = _bump_sequence(
+        meeting,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        practice_warnings=warnings + _double_booking_warnings(busy),
     )
     queue_meeting_messages(meeting, OutboxMessage.Kind.UPDATE)
     return meeting
 
 
 @transaction.atomic
-def cancel_meeting(*, actor: User, meeting: Meeting, note: str = "") -> Meeting:
+def cancel_meeting(
+    *, actor: User, meeting: Meeting, note: str = "", seen_sequence: int | None = None
+) -> Meeting:
     """Cancel a meeting: everyone's calendar entry is withdrawn."""
-    _require_convener_of(actor, meeting)
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": _("Viesti on liian pitkä (enintään 500 merkkiä).")})
     check_no_identity_codes(note=note)
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence"])
+    meeting = _lock_scheduled(actor, meeting, seen_sequence)
+    meeting = _bump_sequence(meeting, status=Meeting.Status.CANCELLED)
     queue_meeting_messages(meeting, OutboxMessage.Kind.CANCELLATION, note=note)
     return meeting
 
@@ -216,9 +274,8 @@ def record_meeting_held(
     now: datetime | None = None,
 ) -> Meeting:
     """The convener records who attended. The family is always present."""
-    convener = _acting_professional(actor)
-    if meeting.convener_id != convener.pk:
-        raise PermissionDenied(_("Vain koollekutsuja voi kirjata tapaamisen pidetyksi."))
+    access.require_convener(actor, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Conflict(

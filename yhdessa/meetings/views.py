@@ -2,25 +2,20 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from yhdessa.audit.models import AccessLogEntry
-from yhdessa.audit.services import record_list_access
-from yhdessa.errors import Conflict, PracticeNotKept
+from yhdessa import access
+from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, PracticeNotKept
+from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
-from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, MeetingTimeForm
-from yhdessa.meetings.queries import (
-    list_reason,
-    may_convene,
-    read_concern,
-    read_meeting,
-    reason_for_meeting,
-)
+from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
+from yhdessa.meetings.queries import busy_times
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
@@ -48,11 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
     led_total = led_all.count() if len(led) == START_PAGE_FAMILIES else len(led)
     meetings = list(dashboard.open_meetings(user))
     waiting = list(dashboard.concerns_waiting(user))
-    record_list_access(
-        user=user,
-        reads=[(p.meeting.concern.family_id, AccessLogEntry.Why.LEAD) for p in led]
-        + [(m.concern.family_id, list_reason(user, m)) for m in meetings]
-        + [(c.family_id, AccessLogEntry.Why.CONVENER) for c in waiting],
+    access.log_list(
+        user,
+        [(p.meeting.concern.family_id, access.Why.LEAD) for p in led]
+        + [(m.concern.family_id, access.list_reason(user, m)) for m in meetings]
+        + [(c.family_id, access.Why.CONVENER) for c in waiting],
     )
     return render(
         request,
@@ -71,52 +66,65 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
-    concern = read_concern(request.user, concern_pk)
-    if not may_convene(request.user, concern):
-        raise PermissionDenied
+    concern = access.read_concern(request.user, concern_pk, action=access.Action.CONVENE)
+    me = access.acting_professional(request.user)
     teams = [] if concern.existing_support else list(teams_of(concern.family.municipality_id))
     chosen_team = request.POST.get("team") or request.GET.get("team")
     team = next((t for t in teams if str(t.pk) == chosen_team), teams[0] if teams else None)
     practice = getattr(team, "practice", None) if team else None
-    people = list(
-        invitable_professionals(concern=concern, team=team).exclude(pk=request.user.professional.pk)
-    )
+    people = list(invitable_professionals(concern=concern, team=team).exclude(pk=me.pk))
     chosen = set(request.GET.getlist("expertise") or request.POST.getlist("expertise"))
     initial = {
         "place": (practice.places or [""])[0] if practice else "",
         "duration_minutes": getattr(practice, "default_duration_minutes", 90),
+        "once": new_form_token(),
     }
     if "slot" in request.GET:
         try:
             slot = timezone.localtime(datetime.fromisoformat(request.GET["slot"]))
             initial.update(date=slot.date(), time=slot.time())
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     form = ConveneForm(
         request.POST if request.method == "POST" else None, professionals=people, initial=initial
     )
     warnings: list[str] = []
+    booked: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = convene_meeting(
-                actor=request.user,
-                concern=concern,
-                starts_at=form.starts_at(),
-                duration_minutes=data["duration_minutes"],
-                place=data["place"],
-                invitee_ids=[int(i) for i in data["invitees"]],
-                team_id=team.pk if team else None,
-                confirm_practice_exceptions=data["acknowledge"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PracticeNotKept as refusal:
-            # The page shows why and asks the convener to confirm.
-            warnings = refusal.warnings
-        else:
-            messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
-            return redirect("meetings:detail", pk=meeting.pk)
+
+        def work() -> str | None:
+            nonlocal warnings, booked
+            try:
+                meeting = convene_meeting(
+                    actor=request.user,
+                    concern=concern,
+                    starts_at=form.starts_at(),
+                    duration_minutes=data["duration_minutes"],
+                    place=data["place"],
+                    invitee_ids=[int(i) for i in data["invitees"]],
+                    team_id=team.pk if team else None,
+                    confirm_practice_exceptions=data["acknowledge"],
+                    confirm_double_booking=data["confirm_booking"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PracticeNotKept as refusal:
+                # The page shows why and asks the convener to confirm.
+                warnings = refusal.warnings
+            except DoubleBooked as refusal:
+                booked = refusal.warnings
+            else:
+                messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
+                return reverse("meetings:detail", args=[meeting.pk])
+            return None
+
+        if location := submit_once(request, "convene", work):
+            return redirect(location)
+    # A slot is offered as free only when nobody of the team (or of those
+    # ticked) is booked then.
+    ticked = {int(i) for i in form["invitees"].value() or [] if str(i).isdigit()}
+    team_people = {p.pk for p in people} if team else set()
     context = {
         "concern": concern,
         "team": team,
@@ -124,8 +132,15 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "practice": practice,
         "form": form,
         "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),
-        "slots": next_slots(practice, now=timezone.now()),
+        "slots": next_slots(
+            practice,
+            now=timezone.now(),
+            busy=busy_times({me.pk} | team_people | ticked, now=timezone.now()),
+        )
+        if practice
+        else [],
         "warnings": warnings,
+        "booked": booked,
         "expertise": Expertise.objects.all(),
         "chosen": chosen,
         "people": _people_rows(people, chosen, request, team),
@@ -150,8 +165,7 @@ def _people_rows(people, chosen: set[str], request: HttpRequest, team=None) -> l
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = read_meeting(request.user, pk)
-    pid = getattr(getattr(request.user, "professional", None), "pk", None)
+    meeting = access.read_meeting(request.user, pk)
     notes = {n.area_id: n for n in meeting.star_notes.all()}
     return render(
         request,
@@ -160,8 +174,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "concern": meeting.concern,
             "family": meeting.concern.family,
-            "is_convener": meeting.convener_id == pid,
-            "why_label": AccessLogEntry.Why(reason_for_meeting(request.user, meeting)).label,
+            "is_convener": access.is_convener(request.user, meeting),
+            "why_label": access.Why(access.reason_for_meeting(request.user, meeting)).label,
             "star_any": bool(notes),
             "messages_out": meeting.messages.select_related("professional").order_by("pk"),
             "star": [(area, notes.get(area.pk)) for area in StarArea.objects.all()],
@@ -172,10 +186,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _convener_meeting(request: HttpRequest, pk: int):
-    meeting = read_meeting(request.user, pk)
-    if meeting.convener_id != getattr(getattr(request.user, "professional", None), "pk", None):
-        raise PermissionDenied
-    return meeting
+    return access.read_meeting(request.user, pk, action=access.Action.MANAGE)
 
 
 @login_required
@@ -211,6 +222,7 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
     areas = list(StarArea.objects.all())
     existing = {n.area_id: n for n in meeting.star_notes.all()}
     errors: list[str] = []
+    warnings: list[str] = []
     if request.method == "POST":
         notes = {
             a.number: (
@@ -220,9 +232,17 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
             for a in areas
         }
         try:
-            record_star_notes(actor=request.user, meeting=meeting, notes=notes)
+            record_star_notes(
+                actor=request.user,
+                meeting=meeting,
+                notes=notes,
+                confirm_identifying=bool(request.POST.get("confirm_identifying")),
+            )
         except ValidationError as error:
             errors = error.messages
+        except IdentifyingDataFound as refusal:
+            # The page shows what was found and asks the writer to confirm.
+            warnings = refusal.warnings
         except Conflict as error:
             errors = [error.message]
         else:
@@ -239,7 +259,9 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
             for a in areas
         ]
     return render(
-        request, "meetings/star.html", {"meeting": meeting, "rows": rows, "errors": errors}
+        request,
+        "meetings/star.html",
+        {"meeting": meeting, "rows": rows, "errors": errors, "warnings": warnings},
     )
 
 
@@ -248,56 +270,84 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the meeting; everyone gets the new time in their calendar."""
     meeting = _convener_meeting(request, pk)
     when = timezone.localtime(meeting.starts_at)
-    form = MeetingTimeForm(
+    form = RescheduleForm(
         request.POST if request.method == "POST" else None,
         initial={
             "date": when.date(),
             "time": when.time(),
             "duration_minutes": meeting.duration_minutes,
             "place": meeting.place,
+            "sequence": meeting.sequence,
+            "once": new_form_token(),
         },
     )
     warnings: list[str] = []
+    booked: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            reschedule_meeting(
-                actor=request.user,
-                meeting=meeting,
-                starts_at=form.starts_at(),
-                duration_minutes=data["duration_minutes"],
-                place=data["place"],
-                confirm_practice_exceptions=data["acknowledge"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PracticeNotKept as refusal:
-            # The page shows why and asks the convener to confirm.
-            warnings = refusal.warnings
-        except Conflict as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Uusi aika lähtee kaikille kutsutuille ja perheelle."))
-            return redirect("meetings:detail", pk=meeting.pk)
+
+        def work() -> str | None:
+            nonlocal warnings, booked
+            try:
+                reschedule_meeting(
+                    actor=request.user,
+                    meeting=meeting,
+                    starts_at=form.starts_at(),
+                    duration_minutes=data["duration_minutes"],
+                    place=data["place"],
+                    confirm_practice_exceptions=data["acknowledge"],
+                    confirm_double_booking=data["confirm_booking"],
+                    seen_sequence=data["sequence"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PracticeNotKept as refusal:
+                # The page shows why and asks the convener to confirm.
+                warnings = refusal.warnings
+            except DoubleBooked as refusal:
+                booked = refusal.warnings
+            except Conflict as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Uusi aika lähtee kaikille kutsutuille ja perheelle."))
+                return reverse("meetings:detail", args=[meeting.pk])
+            return None
+
+        if location := submit_once(request, f"reschedule:{meeting.pk}", work):
+            return redirect(location)
     return render(
         request,
         "meetings/reschedule.html",
-        {"meeting": meeting, "form": form, "warnings": warnings},
+        {"meeting": meeting, "form": form, "warnings": warnings, "booked": booked},
     )
 
 
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _convener_meeting(request, pk)
-    form = CancelForm(request.POST if request.method == "POST" else None)
+    form = CancelForm(
+        request.POST if request.method == "POST" else None,
+        initial={"sequence": meeting.sequence, "once": new_form_token()},
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            cancel_meeting(actor=request.user, meeting=meeting, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Tapaaminen on peruttu; peruutus lähtee kaikille."))
-            return redirect("meetings:detail", pk=meeting.pk)
+
+        def work() -> str | None:
+            try:
+                cancel_meeting(
+                    actor=request.user,
+                    meeting=meeting,
+                    note=form.cleaned_data["note"],
+                    seen_sequence=form.cleaned_data["sequence"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except Conflict as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Tapaaminen on peruttu; peruutus lähtee kaikille."))
+                return reverse("meetings:detail", args=[meeting.pk])
+            return None
+
+        if location := submit_once(request, f"cancel:{meeting.pk}", work):
+            return redirect(location)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})

@@ -393,6 +393,15 @@ class DirectoryChange(models.Model):
     object_repr = models.CharField(_("kohteen nimi"), max_length=200)
     changes = models.JSONField(_("muutokset"), default=dict, blank=True)
     source = models.CharField(_("lähde"), max_length=100, blank=True)
+    # Whose directory changed: the coordinator of this municipality reads it.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("kunta"),
+    )
 
     class Meta:
         verbose_name = _("hakemiston muutos")

@@ -140,9 +140,15 @@ def describe_practice(practice: InvitationPractice) -> list[str]:
 
 
 def next_slots(
-    practice: InvitationPractice | None, *, now: datetime, count: int = 3
+    practice: InvitationPractice | None,
+    *,
+    now: datetime,
+    count: int = 3,
+    busy: list[tuple[datetime, datetime]] = (),
 ) -> list[datetime]:
-    """The next window starts that keep the practice (slot finder)."""
+    """The next window starts that keep the practice and overlap none of the
+    ``busy`` intervals (for the practice's default duration): a slot offered
+    as free has nobody booked."""
     if practice is None:
         return []
     windows = windows_of(practice)
@@ -159,7 +165,8 @@ def next_slots(
             if w.weekday != day.weekday():
                 continue
             start = timezone.make_aware(datetime.combine(day, w.starts))
-            if start > now:
+            end = start + timedelta(minutes=practice.default_duration_minutes)
+            if start > now and not any(b < end and start < e for b, e in busy):
                 found.append(start)
         if len(found) >= count:
             break

@@ -3,13 +3,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.families.models import Concern
 from yhdessa.network.models import (
     DirectoryChange,
     Expertise,
     FamilyCentreTeam,
-    Organisation,
     Professional,
 )
 
@@ -60,8 +60,10 @@ def invitable_professionals(
 
 
 def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
-    professional = getattr(user, "professional", None)
-    municipality_id = professional.municipality_id if professional else user.municipality_id
+    professional = access.acting_professional(user)
+    municipality_id = (
+        professional.municipality_id if professional else access.coordinated_municipality_id(user)
+    )
     if municipality_id is None:
         return FamilyCentreTeam.objects.none()
     return (
@@ -104,34 +106,6 @@ def search_professionals(
     if sector:
         people = people.filter(organisation__sector=sector)
     return people.order_by("name").distinct()
-
-
-def organisations_managed_by(user: User) -> QuerySet[Organisation]:
-    """A coordinator keeps the organisations serving their municipality, and
-    those not yet tied to any."""
-    if user.is_superuser:
-        return Organisation.objects.all()
-    if not user.is_coordinator:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(municipalities=user.municipality_id) | Q(municipalities=None)
-    ).distinct()
-
-
-def professionals_managed_by(user: User) -> QuerySet[Professional]:
-    if user.is_superuser:
-        return Professional.objects.all()
-    if not user.is_coordinator:
-        return Professional.objects.none()
-    return Professional.objects.filter(municipality_id=user.municipality_id)
-
-
-def teams_managed_by(user: User) -> QuerySet[FamilyCentreTeam]:
-    if user.is_superuser:
-        return FamilyCentreTeam.objects.all()
-    if not user.is_coordinator:
-        return FamilyCentreTeam.objects.none()
-    return FamilyCentreTeam.objects.filter(municipality_id=user.municipality_id)
 
 
 # Change-log keys that are not fields of the changed model.

@@ -1,5 +1,9 @@
 """Writes to the directory. Every change leaves a DirectoryChange row: who,
-when, what, and the fields' old and new values."""
+when, what, and the fields' old and new values.
+
+Every write acts for an actor within the actor's scope (``yhdessa.access``):
+a coordinator keeps their own municipality's organisations, people and
+teams, whether through a page, an import or a command."""
 
 from collections.abc import Iterable
 
@@ -9,7 +13,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
+from yhdessa import access
 from yhdessa.accounts.models import User
+from yhdessa.accounts.services import end_access
 from yhdessa.network.models import (
     LANGUAGE_CODES,
     DirectoryChange,
@@ -25,10 +31,23 @@ from yhdessa.network.models import (
     TeamRole,
 )
 
+Actor = User | access.SystemActor
 
-def require_coordinator(actor: User | None) -> None:
-    if actor is not None and not (actor.is_coordinator or actor.is_superuser):
-        raise PermissionDenied(_("Vain perhekeskuskoordinaattori ylläpitää verkoston tietoja."))
+
+def _require_organisation_in_scope(actor: Actor, organisation: Organisation) -> None:
+    if not access.organisations_managed_by(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(
+            _("Organisaatio %(name)s ei palvele kuntaasi: sen tietoja ylläpitää sen oma kunta.")
+            % {"name": organisation.name}
+        )
+
+
+def _require_professional_in_scope(actor: Actor, professional: Professional) -> None:
+    if not access.professionals_managed_by(actor).filter(pk=professional.pk).exists():
+        raise PermissionDenied(
+            _("%(name)s kuuluu toisen kunnan verkostoon: hänen tietojaan ylläpitää se kunta.")
+            % {"name": professional.name}
+        )
 
 
 def clean_business_id(value: str) -> str:
@@ -73,14 +92,17 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
 
 def record_change(
     *,
-    actor: User | None,
+    actor: Actor,
     instance: models.Model,
     action: str,
     changes: dict | None = None,
     source: str = "",
 ) -> DirectoryChange:
+    if isinstance(actor, access.SystemActor):
+        source = f"{actor.label}: {source}" if source else actor.label
     return DirectoryChange.objects.create(
-        actor=actor,
+        actor=access.change_actor(actor),
+        municipality_id=access.change_municipality_id(actor, instance),
         action=action,
         object_type=instance._meta.model_name,
         object_id=instance.pk,
@@ -156,7 +178,7 @@ def _apply(instance: models.Model, data: dict, fields: list[str]) -> None:
 @transaction.atomic
 def save_organisation(
     *,
-    actor: User | None,
+    actor: Actor,
     organisation: Organisation | None,
     data: dict,
     municipality_ids: list[int] | None = None,
@@ -164,8 +186,28 @@ def save_organisation(
     source: str = "",
 ) -> tuple[Organisation, str]:
     """Create or update an organisation; says whether it was created,
-    updated or left unchanged (what an import counts)."""
-    require_coordinator(actor)
+    updated or left unchanged (what an import counts). A coordinator ties
+    an organisation to their own municipality or unties it; the other
+    municipalities it serves stay as they are."""
+    scope = access.directory_scope(actor)
+    if organisation is not None:
+        _require_organisation_in_scope(actor, organisation)
+    if scope is not None and municipality_ids is not None:
+        old = (
+            set(organisation.municipalities.values_list("pk", flat=True)) if organisation else set()
+        )
+        if (set(municipality_ids) ^ old) - {scope}:
+            raise PermissionDenied(
+                _(
+                    "Voit liittää organisaation vain omaan kuntaasi tai poistaa sen siitä; "
+                    "muiden kuntien tiedot ylläpitävät ne itse."
+                )
+            )
+    if scope is not None and area_ids is not None:
+        old = set(organisation.areas.values_list("pk", flat=True)) if organisation else set()
+        changed = set(area_ids) ^ old
+        if FamilyCentreArea.objects.filter(pk__in=changed).exclude(municipality_id=scope).exists():
+            raise PermissionDenied(_("Voit valita vain oman kuntasi perhekeskusalueita."))
     data = dict(data)
     data["business_id"] = clean_business_id(data.get("business_id", ""))
     if "languages" in data:
@@ -207,14 +249,21 @@ def save_organisation(
 @transaction.atomic
 def save_professional(
     *,
-    actor: User | None,
+    actor: Actor,
     professional: Professional | None,
     data: dict,
     expertise_ids: list[int] | None = None,
     source: str = "",
 ) -> tuple[Professional, str]:
-    """Create or update a professional; says created, updated or unchanged."""
-    require_coordinator(actor)
+    """Create or update a professional; says created, updated or unchanged.
+    A coordinator keeps the professionals of their own municipality; someone
+    who leaves (deactivated) loses all access at once."""
+    scope = access.directory_scope(actor)
+    if professional is not None:
+        _require_professional_in_scope(actor, professional)
+    town = data.get("municipality", getattr(professional, "municipality", None))
+    if scope is not None and getattr(town, "pk", town) != scope:
+        raise PermissionDenied(_("Voit lisätä ja muuttaa vain oman kuntasi ammattilaisia."))
     data = dict(data)
     if "languages" in data:
         data["languages"] = clean_languages(data["languages"])
@@ -249,14 +298,22 @@ def save_professional(
         record_change(
             actor=actor, instance=professional, changes=changes, action=action, source=source
         )
+    if changes.get("is_active") == [True, False]:
+        end_access(user_id=professional.user_id)
     return professional, _outcome(creating, changes)
 
 
 @transaction.atomic
 def set_team_members(
-    *, actor: User | None, team: FamilyCentreTeam, member_ids: list[int], source: str = ""
+    *, actor: Actor, team: FamilyCentreTeam, member_ids: list[int], source: str = ""
 ) -> None:
-    require_coordinator(actor)
+    access.require_coordinator_of(actor, team.municipality_id)
+    current = set(team.members.values_list("pk", flat=True))
+    allowed = current | set(
+        access.professionals_managed_by(actor).filter(is_active=True).values_list("pk", flat=True)
+    )
+    if set(member_ids) - allowed:
+        raise PermissionDenied(_("Tiimiin voi lisätä vain oman kuntasi aktiivisia ammattilaisia."))
     old = sorted(team.members.values_list("name", flat=True))
     team.members.set(member_ids)
     new = sorted(team.members.values_list("name", flat=True))
@@ -286,13 +343,13 @@ PRACTICE_FIELDS = [
 @transaction.atomic
 def save_practice(
     *,
-    actor: User | None,
+    actor: Actor,
     team: FamilyCentreTeam,
     data: dict,
     slots: list[tuple[int, object, object]],
 ) -> InvitationPractice:
     """The team's invitation practice and its weekly slot windows."""
-    require_coordinator(actor)
+    access.require_coordinator_of(actor, team.municipality_id)
     for weekday, starts, ends in slots:
         if not 0 <= weekday <= 6 or not starts or not ends or ends <= starts:
             raise ValidationError(
@@ -327,9 +384,11 @@ def save_practice(
     return practice
 
 
-def _create_named(*, actor: User, model, name: str, municipality_id: int, missing: str, taken: str):
+def _create_named(
+    *, actor: Actor, model, name: str, municipality_id: int, missing: str, taken: str
+):
     """A team or an area: a name unique within the municipality."""
-    require_coordinator(actor)
+    access.require_coordinator_of(actor, municipality_id)
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError({"name": missing})
@@ -341,7 +400,7 @@ def _create_named(*, actor: User, model, name: str, municipality_id: int, missin
 
 
 @transaction.atomic
-def create_team(*, actor: User, name: str, municipality_id: int) -> FamilyCentreTeam:
+def create_team(*, actor: Actor, name: str, municipality_id: int) -> FamilyCentreTeam:
     return _create_named(
         actor=actor,
         model=FamilyCentreTeam,
@@ -354,22 +413,28 @@ def create_team(*, actor: User, name: str, municipality_id: int) -> FamilyCentre
 
 @transaction.atomic
 def set_offers(
-    *, actor: User | None, organisation: Organisation, task_area_ids: list[int], source: str = ""
+    *, actor: Actor, organisation: Organisation, task_area_ids: list[int], source: str = ""
 ) -> None:
-    """The task areas an organisation offers, in every municipality it serves."""
-    require_coordinator(actor)
+    """The task areas an organisation offers, in every municipality it serves
+    (a coordinator: in their own municipality)."""
+    scope = access.directory_scope(actor)
+    _require_organisation_in_scope(actor, organisation)
     towns = list(organisation.municipalities.values_list("pk", flat=True))
-    old = sorted(set(organisation.offers.values_list("task_area__code", flat=True)))
-    organisation.offers.exclude(task_area_id__in=task_area_ids).delete()
-    organisation.offers.exclude(municipality_id__in=towns).delete()
-    existing = set(organisation.offers.values_list("task_area_id", "municipality_id"))
+    offers = organisation.offers.all()
+    if scope is not None:
+        towns = [t for t in towns if t == scope]
+        offers = offers.filter(municipality_id=scope)
+    old = sorted(set(offers.values_list("task_area__code", flat=True)))
+    offers.exclude(task_area_id__in=task_area_ids).delete()
+    offers.exclude(municipality_id__in=towns).delete()
+    existing = set(offers.values_list("task_area_id", "municipality_id"))
     ServiceOffer.objects.bulk_create(
         ServiceOffer(organisation=organisation, task_area_id=t, municipality_id=m)
         for t in task_area_ids
         for m in towns
         if (t, m) not in existing
     )
-    new = sorted(set(organisation.offers.values_list("task_area__code", flat=True)))
+    new = sorted(set(offers.values_list("task_area__code", flat=True)))
     if old != new:
         record_change(
             actor=actor,
@@ -383,7 +448,7 @@ def set_offers(
 @transaction.atomic
 def save_team(
     *,
-    actor: User,
+    actor: Actor,
     team: FamilyCentreTeam,
     member_ids: list[int],
     practice: dict,
@@ -427,7 +492,7 @@ def save_team(
 
 
 @transaction.atomic
-def create_area(*, actor: User, name: str, municipality_id: int) -> FamilyCentreArea:
+def create_area(*, actor: Actor, name: str, municipality_id: int) -> FamilyCentreArea:
     return _create_named(
         actor=actor,
         model=FamilyCentreArea,
@@ -442,10 +507,11 @@ REFERENCE_FIELDS = ["code", "name_fi", "name_sv", "name_en", "position"]
 
 
 @transaction.atomic
-def save_reference(*, actor: User, model, instance, data: dict):
+def save_reference(*, actor: Actor, model, instance, data: dict):
     """Add or rename an entry of an editable reference list (expertise, task
-    areas, concern topics). Codes stay once given: rows elsewhere point at them."""
-    require_coordinator(actor)
+    areas, concern topics). Codes stay once given: rows elsewhere point at them.
+    The lists are shared by every municipality."""
+    access.directory_scope(actor)
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     if not data.get("name_fi"):
         raise ValidationError({"name_fi": _("Anna nimi suomeksi.")})
@@ -480,10 +546,11 @@ def save_reference(*, actor: User, model, instance, data: dict):
 
 @transaction.atomic
 def add_team_member(
-    *, actor: User | None, team: FamilyCentreTeam, professional: Professional, source: str = ""
+    *, actor: Actor, team: FamilyCentreTeam, professional: Professional, source: str = ""
 ) -> bool:
     """Add one member (imports add row by row); False when already a member."""
-    require_coordinator(actor)
+    access.require_coordinator_of(actor, team.municipality_id)
+    _require_professional_in_scope(actor, professional)
     if team.members.filter(pk=professional.pk).exists():
         return False
     team.members.add(professional)
@@ -498,10 +565,10 @@ def add_team_member(
 
 
 @transaction.atomic
-def set_region(*, actor: User, municipality: Municipality, region_name: str) -> Region:
+def set_region(*, actor: Actor, municipality: Municipality, region_name: str) -> Region:
     """Place a municipality in its wellbeing services county (by name; a new
     name creates the county), so that the service map and reports follow it."""
-    require_coordinator(actor)
+    access.require_coordinator_of(actor, municipality.pk)
     name = (region_name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError({"region": _("Anna hyvinvointialueen nimi.")})
@@ -517,3 +584,49 @@ def set_region(*, actor: User, municipality: Municipality, region_name: str) -> 
             changes={"region": [old, region.name]},
         )
     return region
+
+
+@transaction.atomic
+def add_offer(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    task_area,
+    municipality: Municipality,
+    description: str = "",
+    source: str = "",
+) -> bool:
+    """One service map entry (an import adds them one by one); False when it
+    was there already."""
+    access.require_coordinator_of(actor, municipality.pk)
+    _require_organisation_in_scope(actor, organisation)
+    _offer, created = ServiceOffer.objects.get_or_create(
+        organisation=organisation,
+        task_area=task_area,
+        municipality=municipality,
+        defaults={"description": description[:300]},
+    )
+    if created:
+        record_change(
+            actor=actor,
+            instance=organisation,
+            action=DirectoryChange.Action.IMPORTED,
+            changes={"task_areas": [None, f"{task_area.code} / {municipality.name}"]},
+            source=source,
+        )
+    return created
+
+
+@transaction.atomic
+def create_municipality(*, actor: Actor, name: str, source: str = "") -> Municipality:
+    """A new municipality: only the system administrator adds one."""
+    name = (name or "").strip()
+    access.require_may_create_municipality(actor, name)
+    if not name or len(name) > 200:
+        raise ValidationError({"name": _("Anna kunnan nimi (enintään 200 merkkiä).")})
+    town = Municipality.objects.filter(name__iexact=name).first()
+    if town is not None:
+        return town
+    town = Municipality.objects.create(name=name)
+    record_change(actor=actor, instance=town, action=DirectoryChange.Action.CREATED, source=source)
+    return town

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yhdessa import access
 from yhdessa.families.models import ConcernTopic
 from yhdessa.interop.network_csv import export_network, import_network
 from yhdessa.interop.ptv import import_ptv
@@ -26,7 +27,6 @@ from yhdessa.network.forms import (
     TeamModelForm,
 )
 from yhdessa.network.models import (
-    DirectoryChange,
     Expertise,
     FamilyCentreArea,
     InvitationPractice,
@@ -34,13 +34,7 @@ from yhdessa.network.models import (
     TaskArea,
 )
 from yhdessa.network.practice import describe_practice, describe_team
-from yhdessa.network.queries import (
-    change_rows,
-    organisations_managed_by,
-    professionals_managed_by,
-    search_professionals,
-    teams_managed_by,
-)
+from yhdessa.network.queries import change_rows, search_professionals
 from yhdessa.network.service_map import OVERLAP_AT, service_map
 from yhdessa.network.services import (
     create_area,
@@ -59,7 +53,7 @@ def coordinator_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_coordinator or request.user.is_superuser):
+        if not access.may_keep_directory(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -95,11 +89,13 @@ def manage(request: HttpRequest) -> HttpResponse:
         request,
         "network/manage.html",
         {
-            "organisations": organisations_managed_by(user).order_by("name"),
-            "professionals": professionals_managed_by(user)
+            "organisations": access.organisations_managed_by(user).order_by("name"),
+            "professionals": access.professionals_managed_by(user)
             .select_related("organisation")
             .order_by("-is_active", "name"),
-            "teams": teams_managed_by(user).select_related("municipality", "area").order_by("name"),
+            "teams": access.teams_managed_by(user)
+            .select_related("municipality", "area")
+            .order_by("name"),
             "areas": FamilyCentreArea.objects.filter(municipality_id=user.municipality_id),
             "regions": Region.objects.all(),
         },
@@ -108,7 +104,9 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    organisation = get_object_or_404(organisations_managed_by(request.user), pk=pk) if pk else None
+    organisation = (
+        get_object_or_404(access.organisations_managed_by(request.user), pk=pk) if pk else None
+    )
     initial = (
         {
             "languages": organisation.languages,
@@ -153,7 +151,9 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @coordinator_required
 def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    professional = get_object_or_404(professionals_managed_by(request.user), pk=pk) if pk else None
+    professional = (
+        get_object_or_404(access.professionals_managed_by(request.user), pk=pk) if pk else None
+    )
     initial = (
         {"languages": professional.languages, "expertise": list(professional.expertise.all())}
         if professional
@@ -236,10 +236,12 @@ def team_new(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(teams_managed_by(request.user).select_related("municipality"), pk=pk)
+    team = get_object_or_404(
+        access.teams_managed_by(request.user).select_related("municipality"), pk=pk
+    )
     practice = InvitationPractice.objects.filter(team=team).prefetch_related("slots").first()
     candidates = (
-        professionals_managed_by(request.user)
+        access.professionals_managed_by(request.user)
         .filter(is_active=True)
         .select_related("organisation")
         .prefetch_related("expertise")
@@ -323,7 +325,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        export_network(organisations_managed_by(request.user)),
+        export_network(access.organisations_managed_by(request.user)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="yhdessa-verkosto.csv"'
@@ -332,7 +334,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def changes(request: HttpRequest) -> HttpResponse:
-    entries = DirectoryChange.objects.select_related("actor")
+    entries = access.changes_visible_to(request.user).select_related("actor")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     rows = [(c, change_rows(c)) for c in page.object_list]
     return render(request, "network/changes.html", {"page": page, "rows": rows})

@@ -6,22 +6,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yhdessa.audit.models import AccessLogEntry
-from yhdessa.audit.services import record_access, record_list_access
+from yhdessa import access
 from yhdessa.errors import Conflict
-from yhdessa.meetings.queries import list_reason, reason_for_meeting
-from yhdessa.notify.queries import get_message_for, messages_visible_to
-from yhdessa.notify.services import retry_message
+from yhdessa.meetings.messages import resend_message
 
 
 @login_required
 def message_list(request: HttpRequest) -> HttpResponse:
     """The sent mail of the meetings the user may see, newest first, with delivery state."""
-    page = Paginator(messages_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    record_list_access(
-        user=request.user,
-        reads=[
-            (m.meeting.concern.family_id, list_reason(request.user, m.meeting))
+    visible = (
+        access.messages_visible_to(request.user)
+        .select_related("meeting__concern__family", "professional")
+        .prefetch_related("meeting__invitations")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    access.log_list(
+        request.user,
+        [
+            (m.meeting.concern.family_id, access.list_reason(request.user, m.meeting))
             for m in page.object_list
         ],
     )
@@ -30,22 +33,16 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_message_for(request.user, pk)
-    record_access(
-        user=request.user,
-        family_id=message.meeting.concern.family_id,
-        what=AccessLogEntry.What.MESSAGES,
-        why=reason_for_meeting(request.user, message.meeting),
-    )
+    message = access.read_message(request.user, pk)
     return render(request, "notify/message_detail.html", {"message": message})
 
 
 @require_POST
 @login_required
 def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_message_for(request.user, pk)
+    message = access.read_message(request.user, pk, action=access.Action.MANAGE)
     try:
-        retry_message(actor=request.user, message=message)
+        resend_message(actor=request.user, message=message)
     except Conflict as error:
         messages.error(request, error.message)
     else:

@@ -1,32 +1,44 @@
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.errors import Conflict
+from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.meetings.models import Meeting
 from yhdessa.network.models import Professional
 from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
-from yhdessa.privacy import check_no_identity_codes
+from yhdessa.privacy import check_no_identity_codes, identifying_data_warnings
 
 MAX_ITEMS = 20
 MAX_TEXT = 1000
 
 
-def _require_convener(actor: User, meeting: Meeting) -> None:
-    professional = getattr(actor, "professional", None)
-    if professional is None or meeting.convener_id != professional.pk:
-        raise PermissionDenied(_("Vain koollekutsuja kirjaa tapaamisen ja yhteisen suunnitelman."))
+def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
+    """The meeting's row locked for this transaction, its state read afresh,
+    and the actor checked to be its convener."""
+    access.require_convener(actor, meeting)
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
 @transaction.atomic
-def record_star_notes(*, actor: User, meeting: Meeting, notes: dict[int, tuple[str, str]]) -> None:
-    """Notes per wellbeing star area: strengths and concerns."""
-    _require_convener(actor, meeting)
-    if meeting.status == Meeting.Status.CANCELLED:
+def record_star_notes(
+    *,
+    actor: User,
+    meeting: Meeting,
+    notes: dict[int, tuple[str, str]],
+    confirm_identifying: bool = False,
+) -> None:
+    """Notes per wellbeing star area: strengths and concerns.
+
+    Identity codes are refused; other identifying data (a phone number, an
+    address, a birth date) raises IdentifyingDataFound unless the writer has
+    confirmed it (``confirm_identifying``)."""
+    locked = _lock_as_convener(actor, meeting)
+    if locked.status == Meeting.Status.CANCELLED:
         raise Conflict(_("Tapaaminen on peruttu."))
     areas = {a.number: a for a in StarArea.objects.all()}
     unknown = set(notes) - set(areas)
@@ -39,6 +51,10 @@ def record_star_notes(*, actor: User, meeting: Meeting, notes: dict[int, tuple[s
                 {f"area_{number}": _("Teksti on liian pitkä (enintään 2000 merkkiä).")}
             )
         check_no_identity_codes(**{f"area_{number}": [strengths, concerns]})
+    texts = [text for pair in clean.values() for text in pair]
+    warnings = [] if confirm_identifying else identifying_data_warnings(texts)
+    if warnings:
+        raise IdentifyingDataFound(warnings)
     existing = {n.area_id: n for n in meeting.star_notes.all()}
     for number, (strengths, concerns) in clean.items():
         area = areas[number]
@@ -65,10 +81,15 @@ def record_plan(
     follow_up: str,
     lead_ids: list[int],
     next_contact: date,
+    confirm_identifying: bool = False,
 ) -> JointPlan:
-    """Write (or rewrite) the joint plan of a held meeting."""
-    _require_convener(actor, meeting)
-    if meeting.status != Meeting.Status.HELD:
+    """Write (or rewrite) the joint plan of a held meeting.
+
+    The plan is a memo for the family without identifying data: identity
+    codes are refused; other identifying data raises IdentifyingDataFound
+    unless the writer has confirmed it (``confirm_identifying``)."""
+    locked = _lock_as_convener(actor, meeting)
+    if locked.status != Meeting.Status.HELD:
         raise Conflict(_("Yhteinen suunnitelma kirjataan, kun tapaaminen on pidetty."))
     errors: dict[str, str] = {}
     matters = [m.strip() for m in matters if m and m.strip()]
@@ -128,11 +149,12 @@ def record_plan(
         errors["next_contact"] = _("Seuraava yhteydenotto on yli vuoden päässä.")
     if errors:
         raise ValidationError(errors)
-    check_no_identity_codes(
-        matters=matters,
-        actions=[a["text"] for a in clean_actions] + [a["place"] for a in clean_actions],
-        follow_up=follow_up,
-    )
+    action_texts = [a["text"] for a in clean_actions] + [a["place"] for a in clean_actions]
+    check_no_identity_codes(matters=matters, actions=action_texts, follow_up=follow_up)
+    texts = [*matters, *action_texts, follow_up]
+    warnings = [] if confirm_identifying else identifying_data_warnings(texts)
+    if warnings:
+        raise IdentifyingDataFound(warnings)
     plan, _created = JointPlan.objects.update_or_create(
         meeting=meeting,
         defaults={

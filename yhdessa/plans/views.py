@@ -1,31 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yhdessa.errors import Conflict
-from yhdessa.meetings.queries import may_convene, read_meeting
+from yhdessa import access
+from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
-from yhdessa.plans.queries import plan_document_context, plan_queryset, read_plan
+from yhdessa.plans.queries import plan_document_context
 from yhdessa.plans.services import record_plan
 from yhdessa.web import add_service_errors
 
 
 @login_required
 def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    meeting = read_meeting(request.user, meeting_pk)
-    if meeting.convener_id != getattr(getattr(request.user, "professional", None), "pk", None):
-        raise PermissionDenied
-    plan = plan_queryset().filter(meeting=meeting).first()
+    meeting = access.read_meeting(request.user, meeting_pk, action=access.Action.MANAGE)
+    plan = access.plan_queryset().filter(meeting=meeting).first()
     candidates = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
         initial=PlanForm.initial_from(plan) if plan else {},
     )
+    warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -37,28 +36,36 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                 follow_up=data["follow_up"],
                 lead_ids=[int(p) for p in data["lead_professionals"]],
                 next_contact=data["next_contact"],
+                confirm_identifying=data["confirm_identifying"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except IdentifyingDataFound as refusal:
+            # The page shows what was found and asks the writer to confirm.
+            warnings = refusal.warnings
         except Conflict as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Yhteinen suunnitelma on tallennettu."))
             return redirect("plans:view", meeting_pk=meeting.pk)
-    return render(request, "plans/plan_form.html", {"meeting": meeting, "form": form})
+    return render(
+        request,
+        "plans/plan_form.html",
+        {"meeting": meeting, "form": form, "warnings": warnings},
+    )
 
 
 @login_required
 def plan_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    meeting, plan = read_plan(request.user, meeting_pk)
+    meeting, plan = access.read_plan(request.user, meeting_pk)
     context = plan_document_context(meeting, plan)
-    context["may_follow_up"] = may_convene(request.user, meeting.concern)
+    context["may_follow_up"] = access.may_convene(request.user, meeting.concern)
     return render(request, "plans/plan.html", context)
 
 
 @login_required
 def plan_download(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    meeting, plan = read_plan(request.user, meeting_pk, pdf=True)
+    meeting, plan = access.read_plan(request.user, meeting_pk, pdf=True)
     response = HttpResponse(
         plan_pdf(plan_document_context(meeting, plan)), content_type="application/pdf"
     )

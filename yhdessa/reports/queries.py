@@ -2,16 +2,46 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from yhdessa.access import meetings_visible_to
 from yhdessa.accounts.models import User
 from yhdessa.meetings.models import Meeting
-from yhdessa.meetings.queries import meetings_visible_to
+
+# The periods a report may cover. Meetings are as old as the service at the
+# earliest; the ends keep every bound a date and a time zone can hold (the
+# day after 9999-12-31 is no date at all).
+EARLIEST_REPORT_DAY = date(2000, 1, 1)
+LATEST_REPORT_DAY = date(2100, 12, 31)
+
+
+def period_errors(start: date, end: date) -> dict[str, str]:
+    """What is wrong with a report's period, by field: the page's form and
+    the API say the same."""
+    errors = {}
+    allowed = _("Valitse päivä väliltä %(earliest)s–%(latest)s.") % {
+        "earliest": date_format(EARLIEST_REPORT_DAY, "SHORT_DATE_FORMAT"),
+        "latest": date_format(LATEST_REPORT_DAY, "SHORT_DATE_FORMAT"),
+    }
+    for name, day in (("start", start), ("end", end)):
+        if not EARLIEST_REPORT_DAY <= day <= LATEST_REPORT_DAY:
+            errors[name] = allowed
+    if not errors and start > end:
+        errors["start"] = _("Alkupäivän pitää olla ennen loppupäivää.")
+    return errors
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's first and last day inclusive, in Helsinki time."""
+    """The period's first and last day inclusive, in Helsinki time.
+
+    Raises ValidationError for a period outside the allowed years."""
+    errors = period_errors(start, end)
+    if errors:
+        raise ValidationError(errors)
     return (
         timezone.make_aware(datetime.combine(start, time.min)),
         timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)),

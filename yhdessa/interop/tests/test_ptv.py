@@ -13,7 +13,7 @@ PAGE = (Path(__file__).parent / "data" / "ptv_page.json").read_bytes()
 
 
 def test_it_maps_organisations_and_services_and_reports_the_rest(network):
-    report = import_ptv(PAGE, actor=None, apply=True)
+    report = import_ptv(PAGE, actor=network.admin, apply=True)
     assert report.ok, report.errors
     club = Organisation.objects.get(ptv_id="6f1e3a52-7d1b-4c55-9a70-3b2f0a4c9e11")
     assert (club.name, club.sector, club.business_id) == (
@@ -43,17 +43,17 @@ def test_it_maps_organisations_and_services_and_reports_the_rest(network):
 
 
 def test_importing_again_changes_nothing(network):
-    import_ptv(PAGE, actor=None, apply=True)
+    import_ptv(PAGE, actor=network.admin, apply=True)
     changes = DirectoryChange.objects.count()
-    again = import_ptv(PAGE, actor=None, apply=True)
+    again = import_ptv(PAGE, actor=network.admin, apply=True)
     assert again.done["organisation_unchanged"] == 2 and again.done["offer_unchanged"] == 3
     assert DirectoryChange.objects.count() == changes
 
 
 def test_a_single_object_or_a_list_is_read_too(network):
     items = json.loads(PAGE)["itemList"]
-    assert import_ptv(json.dumps(items[0]).encode(), actor=None, apply=True).ok
-    assert import_ptv(json.dumps(items).encode(), actor=None, apply=True).ok
+    assert import_ptv(json.dumps(items[0]).encode(), actor=network.admin, apply=True).ok
+    assert import_ptv(json.dumps(items).encode(), actor=network.admin, apply=True).ok
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_a_single_object_or_a_list_is_read_too(network):
     ],
 )
 def test_a_bad_file_writes_nothing(network, data, reason):
-    report = import_ptv(data, actor=None, apply=True)
+    report = import_ptv(data, actor=network.admin, apply=True)
     assert reason in " ".join(message for _line, message in report.errors)
     assert not report.applied
 
@@ -75,8 +75,40 @@ def test_the_command_line_import(network, tmp_path):
     good.write_bytes(PAGE)
     bad.write_bytes(b'{"itemList": [{"organizationNames": []}]}')
     with pytest.raises(CommandError):
-        call_command("import_ptv", str(bad))
-    call_command("import_ptv", str(good), "--dry-run")
+        call_command("import_ptv", str(bad), "--actor", "admin")
+    call_command("import_ptv", str(good), "--dry-run", "--actor", "admin")
     assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
-    call_command("import_ptv", str(good))
-    assert Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
+    call_command("import_ptv", str(good), "--system", "--municipality", "Koivuranta")
+    club = Organisation.objects.get(name="Järvelän Perheklubi ry")
+    assert [m.name for m in club.municipalities.all()] == ["Koivuranta"]
+    assert not Organisation.objects.filter(name="Järviseudun hyvinvointialue").exists()
+
+
+def test_a_coordinator_imports_what_serves_their_municipality(network):
+    """The rest of the file is left to the other municipalities, and said so."""
+    report = import_ptv(PAGE, actor=network.coordinator2, apply=True)
+    assert report.applied, report.errors
+    club = Organisation.objects.get(name="Järvelän Perheklubi ry")
+    assert [m.name for m in club.municipalities.all()] == ["Koivuranta"]
+    assert not Organisation.objects.filter(name="Järviseudun hyvinvointialue").exists()
+    assert {o.municipality.name for o in ServiceOffer.objects.all()} == {"Koivuranta"}
+    notes = " ".join(report.notes)
+    assert "muut kunnat (Järvelä) jätettiin pois" in notes
+    assert "Järviseudun hyvinvointialue ei palvele kuntaasi" in notes
+    assert set(DirectoryChange.objects.values_list("municipality__name", flat=True)) == {
+        "Koivuranta"
+    }
+    # Järvelä's coordinator cannot take over (and re-address) an organisation
+    # that Koivuranta keeps: it is left as it is, and said so.
+    report = import_ptv(PAGE, actor=network.coordinator, apply=True)
+    assert report.applied, report.errors
+    assert [m.name for m in club.municipalities.all()] == ["Koivuranta"]
+    assert "Järvelän Perheklubi ry ei palvele kuntaasi" in " ".join(report.notes)
+
+
+def test_someone_who_keeps_no_directory_cannot_import(network):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        import_ptv(PAGE, actor=network.convener, apply=True)
+    assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()

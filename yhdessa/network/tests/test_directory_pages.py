@@ -183,10 +183,15 @@ def test_a_bad_slot_is_refused(client, network):
     assert network.team.members.count() == 5
 
 
-def test_a_coordinator_sets_up_a_municipality_from_a_file(client, network):
-    client.force_login(network.coordinator)
+def test_the_administrator_sets_up_a_municipality_from_a_file(client, network):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    # A coordinator cannot add a municipality (nor reach into another one).
+    client.force_login(network.coordinator)
+    upload = SimpleUploadedFile("uusikyla.csv", GOOD.encode(), content_type="text/csv")
+    refused = client.post(reverse("network:import"), {"file": upload}).content.decode()
+    assert "Kuntaa Uusikylä ei ole järjestelmässä" in refused
+    client.force_login(network.admin)
     upload = SimpleUploadedFile("uusikyla.csv", GOOD.encode(), content_type="text/csv")
     preview = client.post(reverse("network:import"), {"file": upload}).content.decode()
     assert "Esikatselu: tiedosto on kunnossa" in preview and "Uusikylä" in preview

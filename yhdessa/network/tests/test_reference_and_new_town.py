@@ -56,7 +56,7 @@ def test_task_areas_and_topics_are_editable_too(client, network):
 def test_a_new_municipality_from_file_to_convening(client, network):
     """Done when: set up from CSV, its team and practice defined, and a convener
     there sees them while convening."""
-    client.force_login(network.coordinator)
+    client.force_login(network.admin)
     client.post(
         reverse("network:import"),
         {"file": SimpleUploadedFile("uusikyla.csv", GOOD.encode(), content_type="text/csv")},

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from yhdessa.interop.commands import actor_from, add_actor_arguments
 from yhdessa.interop.ptv import import_ptv
 
 
@@ -11,13 +13,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
+        add_actor_arguments(parser)
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
         try:
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
-        report = import_ptv(data, actor=None, apply=not dry_run, source=f"PTV {file.name}")
+        # The actor (and a municipality it may create) and the rows are one
+        # transaction: a dry run or a bad file leaves nothing behind.
+        with transaction.atomic():
+            actor = actor_from(options, source="command import_ptv")
+            report = import_ptv(data, actor=actor, apply=not dry_run, source=f"PTV {file.name}")
+            if dry_run or report.errors:
+                transaction.set_rollback(True)
         for _line, message in report.errors:
             self.stderr.write(message)
         if report.errors:

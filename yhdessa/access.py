@@ -1,0 +1,534 @@
+"""Who may see and do what: the one owner of the access rule.
+
+- The acting professional is an active user linked to an active professional.
+  Someone who has left has no access at all: their user, sessions and API
+  tokens end when they leave (``yhdessa.network.services.save_professional``).
+- A professional sees the concerns and meetings they convened, were invited
+  to or lead; a coordinator sees those of their own municipality.
+- A loader (``read_*``) checks the action first and then writes exactly one
+  access-log row with the reason; a refused read writes no row. Outsiders get
+  404: they learn nothing, not even that the record exists.
+- ``require_*`` are the checks for acting. The services call them with the
+  actor, so no caller (page, API, import, command) can skip them.
+- Directory upkeep is scoped: a coordinator keeps their own municipality, a
+  management command names its actor or acts as the system for one
+  municipality, and only the system administrator reaches every municipality.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from yhdessa.accounts.models import User
+from yhdessa.audit.models import AccessLogEntry
+from yhdessa.audit.services import record_access, record_list_access
+from yhdessa.families.models import Concern, Family
+from yhdessa.meetings.models import Invitation, Meeting
+from yhdessa.network.models import (
+    DirectoryChange,
+    FamilyCentreTeam,
+    Municipality,
+    Organisation,
+    Professional,
+)
+from yhdessa.notify.models import OutboxMessage
+from yhdessa.plans.models import JointPlan
+
+Why = AccessLogEntry.Why
+What = AccessLogEntry.What
+
+
+class Action(StrEnum):
+    """What a loader is asked to allow, checked before anything is logged."""
+
+    READ = "read"
+    # A concern: convene its (first or follow-up) meeting.
+    CONVENE = "convene"
+    # A meeting: record it held, write its notes and plan, move, cancel, resend.
+    MANAGE = "manage"
+
+
+# ---- who is acting ---------------------------------------------------------
+
+
+def is_active_user(user) -> bool:
+    """A signed-in user who has not been deactivated (not a SystemActor)."""
+    return isinstance(user, User) and user.is_authenticated and user.is_active
+
+
+def has_left(user) -> bool:
+    """A deactivated user, or a user whose professional has left the network."""
+    if user is None or not user.is_active:
+        return True
+    try:
+        return not user.professional.is_active
+    except ObjectDoesNotExist:
+        return False
+
+
+def acting_professional(user) -> Professional | None:
+    """The user's professional, if both are active (someone who has left is not)."""
+    if not is_active_user(user):
+        return None
+    try:
+        professional = user.professional
+    except ObjectDoesNotExist:
+        return None
+    return professional if professional.is_active else None
+
+
+def _pid(user) -> int | None:
+    professional = acting_professional(user)
+    return professional.pk if professional else None
+
+
+def coordinated_municipality_id(user) -> int | None:
+    """The municipality an active coordinator oversees."""
+    if is_active_user(user) and user.role == User.Role.COORDINATOR:
+        return user.municipality_id
+    return None
+
+
+def is_system_admin(user) -> bool:
+    return is_active_user(user) and user.is_superuser
+
+
+def require_professional(actor, message: str | None = None) -> Professional:
+    professional = acting_professional(actor)
+    if professional is None:
+        raise PermissionDenied(
+            message or _("Vain verkoston aktiivinen ammattilainen voi tehdä tämän.")
+        )
+    return professional
+
+
+# ---- what each user may see ------------------------------------------------
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    rule = Q(pk__in=[])
+    if (pid := _pid(user)) is not None:
+        rule |= (
+            Q(convener_id=pid)
+            | Exists(Invitation.objects.filter(meeting=OuterRef("pk"), professional_id=pid))
+            | Exists(
+                JointPlan.lead_professionals.through.objects.filter(
+                    jointplan__meeting=OuterRef("pk"), professional_id=pid
+                )
+            )
+        )
+    if (town := coordinated_municipality_id(user)) is not None:
+        rule |= Q(concern__family__municipality_id=town)
+    return Meeting.objects.filter(rule)
+
+
+def concerns_visible_to(user) -> QuerySet[Concern]:
+    rule = Q(pk__in=[])
+    if (pid := _pid(user)) is not None:
+        rule |= Q(convener_id=pid) | Exists(
+            meetings_visible_to(user).filter(concern=OuterRef("pk"))
+        )
+    if (town := coordinated_municipality_id(user)) is not None:
+        rule |= Q(family__municipality_id=town)
+    return Concern.objects.filter(rule)
+
+
+def families_visible_to(user) -> QuerySet[Family]:
+    return Family.objects.filter(Exists(concerns_visible_to(user).filter(family=OuterRef("pk"))))
+
+
+def messages_visible_to(user) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
+
+
+def plans_led_by(user) -> QuerySet[JointPlan]:
+    professional = acting_professional(user)
+    if professional is None:
+        return JointPlan.objects.none()
+    return JointPlan.objects.filter(lead_professionals=professional)
+
+
+def families_in_municipality_of(user) -> QuerySet[Family]:
+    """The families whose access log a coordinator may read."""
+    town = coordinated_municipality_id(user)
+    if town is None:
+        return Family.objects.none()
+    return Family.objects.filter(municipality_id=town)
+
+
+# ---- why: the basis written in the access log -------------------------------
+
+
+def reason_for_meeting(user, meeting: Meeting) -> str | None:
+    """Why this user may read this meeting, or None if they may not.
+    Expects the meeting's invitations and plan leads prefetched."""
+    pid = _pid(user)
+    if pid is not None:
+        if meeting.convener_id == pid:
+            return Why.CONVENER
+        plan = getattr(meeting, "plan", None) if _has_plan(meeting) else None
+        if plan is not None and any(p.pk == pid for p in plan.lead_professionals.all()):
+            return Why.LEAD
+        if any(i.professional_id == pid for i in meeting.invitations.all()):
+            return Why.INVITED
+    town = coordinated_municipality_id(user)
+    if town is not None and meeting.concern.family.municipality_id == town:
+        return Why.COORDINATOR
+    return None
+
+
+def _has_plan(meeting: Meeting) -> bool:
+    try:
+        meeting.plan  # noqa: B018 - a reverse one-to-one raises when missing
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def reason_for_concern(user, concern: Concern) -> str | None:
+    """Why this user may read this concern (through its meetings, if not its own)."""
+    pid = _pid(user)
+    if pid is not None and concern.convener_id == pid:
+        return Why.CONVENER
+    if pid is not None:
+        meetings = concern.meetings.select_related("concern__family").prefetch_related(
+            "invitations", "plan__lead_professionals"
+        )
+        reasons = {reason_for_meeting(user, m) for m in meetings} - {None, Why.COORDINATOR}
+        for why in (Why.CONVENER, Why.LEAD, Why.INVITED):
+            if why in reasons:
+                return why
+    town = coordinated_municipality_id(user)
+    if town is not None and concern.family.municipality_id == town:
+        return Why.COORDINATOR
+    return None
+
+
+def list_reason(user, meeting: Meeting) -> str:
+    """The basis for showing a visible meeting's family in a list. Expects the
+    meeting's invitations prefetched (no query per row)."""
+    pid = _pid(user)
+    if pid is not None and meeting.convener_id == pid:
+        return Why.CONVENER
+    if pid is not None and any(i.professional_id == pid for i in meeting.invitations.all()):
+        return Why.INVITED
+    if coordinated_municipality_id(user) is not None:
+        return Why.COORDINATOR
+    # Visible, yet neither convened, invited nor overseen: the user leads the plan.
+    return Why.LEAD
+
+
+def log_list(user, reads, *, via_api: bool = False) -> None:
+    """One access-log row per family shown in a list, written in one query."""
+    record_list_access(user=user, reads=reads, via_api=via_api)
+
+
+# ---- checks for acting ------------------------------------------------------
+
+
+def may_convene(user, concern: Concern) -> bool:
+    """The local worker who raised the concern convenes; afterwards a lead
+    professional of its joint plan arranges follow-up meetings."""
+    pid = _pid(user)
+    if pid is None:
+        return False
+    return (
+        concern.convener_id == pid
+        or JointPlan.objects.filter(meeting__concern=concern, lead_professionals=pid).exists()
+    )
+
+
+def require_may_convene(actor, concern: Concern) -> Professional:
+    professional = require_professional(
+        actor, _("Vain verkoston ammattilainen voi kutsua Yhdessä ajan koolle.")
+    )
+    if not may_convene(actor, concern):
+        raise PermissionDenied(
+            _(
+                "Vain huolen kirjannut lähityöntekijä tai perheen "
+                "vastuutyöntekijä voi kutsua koolle."
+            )
+        )
+    return professional
+
+
+def is_convener(user, meeting: Meeting) -> bool:
+    pid = _pid(user)
+    return pid is not None and meeting.convener_id == pid
+
+
+def require_convener(actor, meeting: Meeting) -> Professional:
+    """Only the meeting's convener records, moves, cancels it and writes its plan."""
+    professional = require_professional(actor)
+    if meeting.convener_id != professional.pk:
+        raise PermissionDenied(
+            _("Vain koollekutsuja voi kirjata ja muuttaa tapaamista ja sen suunnitelmaa.")
+        )
+    return professional
+
+
+def is_lead(user, plan: JointPlan) -> bool:
+    pid = _pid(user)
+    return pid is not None and any(p.pk == pid for p in plan.lead_professionals.all())
+
+
+def require_lead(actor, plan: JointPlan) -> Professional:
+    professional = require_professional(actor)
+    if not plan.lead_professionals.filter(pk=professional.pk).exists():
+        raise PermissionDenied(_("Vain perheen vastuutyöntekijä voi tehdä tämän."))
+    return professional
+
+
+def require_coordinator(actor) -> int:
+    """Any active coordinator; returns their municipality."""
+    town = coordinated_municipality_id(actor)
+    if town is None:
+        raise PermissionDenied(_("Vain perhekeskuskoordinaattori voi tehdä tämän."))
+    return town
+
+
+# ---- loaders: check, then log once ------------------------------------------
+
+
+def _allowed(user, action: Action, meeting: Meeting | None, concern: Concern) -> bool:
+    if action == Action.READ:
+        return True
+    if action == Action.CONVENE:
+        return may_convene(user, concern)
+    return meeting is not None and is_convener(user, meeting)
+
+
+def _refuse(user, visible: bool) -> None:
+    """404 for an outsider (nothing is revealed), 403 for someone who may
+    read but not do this."""
+    if not visible:
+        raise Http404
+    raise PermissionDenied(_("Sinulla ei ole oikeutta tähän toimintoon."))
+
+
+def meeting_detail_queryset() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related(
+        "concern__family__municipality",
+        "convener__organisation",
+        "team__practice",
+    ).prefetch_related(
+        "invitations__professional__organisation",
+        "invitations__expertise",
+        "star_notes__area",
+        "concern__topics",
+        "messages",
+        "plan__lead_professionals",
+    )
+
+
+def read_meeting(
+    user,
+    pk: int,
+    *,
+    action: Action = Action.READ,
+    what: str = What.MEETING,
+    via_api: bool = False,
+) -> Meeting:
+    """The meeting if the user may do ``action`` with it, its read logged once."""
+    meeting = meeting_detail_queryset().filter(pk=pk).first()
+    why = reason_for_meeting(user, meeting) if meeting is not None else None
+    if why is None or not _allowed(user, action, meeting, meeting.concern):
+        _refuse(user, why is not None)
+    record_access(
+        user=user, family_id=meeting.concern.family_id, what=what, why=why, via_api=via_api
+    )
+    return meeting
+
+
+def concern_detail_queryset() -> QuerySet[Concern]:
+    return Concern.objects.select_related(
+        "family__municipality", "convener__organisation"
+    ).prefetch_related("topics", "meetings")
+
+
+def read_concern(user, pk: int, *, action: Action = Action.READ, via_api: bool = False) -> Concern:
+    concern = concern_detail_queryset().filter(pk=pk).first()
+    why = reason_for_concern(user, concern) if concern is not None else None
+    if why is None or not _allowed(user, action, None, concern):
+        _refuse(user, why is not None)
+    record_access(
+        user=user, family_id=concern.family_id, what=What.CONCERN, why=why, via_api=via_api
+    )
+    return concern
+
+
+def plan_queryset() -> QuerySet[JointPlan]:
+    return JointPlan.objects.select_related("updated_by").prefetch_related(
+        "actions", "lead_professionals__organisation"
+    )
+
+
+def read_plan(
+    user, meeting_pk: int, *, pdf: bool = False, via_api: bool = False
+) -> tuple[Meeting, JointPlan]:
+    """A meeting's joint plan; a meeting without one is 404 and logs nothing."""
+    meeting = meeting_detail_queryset().filter(pk=meeting_pk).first()
+    why = reason_for_meeting(user, meeting) if meeting is not None else None
+    if why is None:
+        raise Http404
+    plan = plan_queryset().filter(meeting=meeting).first()
+    if plan is None:
+        raise Http404
+    record_access(
+        user=user,
+        family_id=meeting.concern.family_id,
+        what=What.PLAN_PDF if pdf else What.PLAN,
+        why=why,
+        via_api=via_api,
+    )
+    return meeting, plan
+
+
+def read_message(user, pk: int, *, action: Action = Action.READ) -> OutboxMessage:
+    message = OutboxMessage.objects.select_related("professional", "meeting").filter(pk=pk).first()
+    if message is None or message.meeting_id is None:
+        raise Http404
+    meeting = meeting_detail_queryset().get(pk=message.meeting_id)
+    why = reason_for_meeting(user, meeting)
+    if why is None or not _allowed(user, action, meeting, meeting.concern):
+        _refuse(user, why is not None)
+    record_access(user=user, family_id=meeting.concern.family_id, what=What.MESSAGES, why=why)
+    message.meeting = meeting
+    return message
+
+
+def read_family_log(user, family_pk: int) -> Family:
+    """A coordinator reads who has read a family of their municipality."""
+    family = families_in_municipality_of(user).filter(pk=family_pk).first()
+    if family is None:
+        raise Http404
+    # Logged first, so that this read is on the page it produces.
+    record_access(user=user, family_id=family.pk, what=What.ACCESS_LOG, why=Why.COORDINATOR)
+    return family
+
+
+# ---- the directory ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A management command acting for the system within one municipality
+    (named on its command line). It is no user: changes it makes are logged
+    with no user and the source saying so."""
+
+    # None only while the command creates the municipality it then acts for.
+    municipality_id: int | None
+    label: str = "system"
+
+
+def directory_scope(actor) -> int | None:
+    """The municipality whose directory the actor keeps; None for every
+    municipality (the system administrator). Refuses anyone else."""
+    if isinstance(actor, SystemActor):
+        if actor.municipality_id is None:
+            raise PermissionDenied(_("Järjestelmän toimija nimeää kuntansa."))
+        return actor.municipality_id
+    if is_system_admin(actor):
+        return None
+    town = coordinated_municipality_id(actor)
+    if town is None:
+        raise PermissionDenied(_("Vain perhekeskuskoordinaattori ylläpitää verkoston tietoja."))
+    return town
+
+
+def may_keep_directory(user) -> bool:
+    try:
+        directory_scope(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def require_coordinator_of(actor, municipality_id: int | None) -> None:
+    """The actor keeps this municipality's directory."""
+    scope = directory_scope(actor)
+    if scope is not None and scope != municipality_id:
+        raise PermissionDenied(_("Voit ylläpitää vain oman kuntasi verkoston tietoja."))
+
+
+def require_may_create_municipality(actor, name: str) -> None:
+    """New municipalities come from the system administrator (or a command
+    that names the municipality it acts for)."""
+    if is_system_admin(actor) or (
+        isinstance(actor, SystemActor) and actor.municipality_id is None
+    ):
+        return
+    raise PermissionDenied(
+        _(
+            "Kuntaa %(name)s ei ole järjestelmässä. Uuden kunnan lisää järjestelmän "
+            "ylläpitäjä; tarkista nimen kirjoitusasu."
+        )
+        % {"name": name}
+    )
+
+
+def change_actor(actor) -> User | None:
+    """The user a directory change is logged for (None for the system)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def organisations_managed_by(actor) -> QuerySet[Organisation]:
+    """A coordinator keeps the organisations serving their municipality, and
+    those not yet tied to any."""
+    try:
+        scope = directory_scope(actor)
+    except PermissionDenied:
+        return Organisation.objects.none()
+    if scope is None:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        Q(municipalities=scope)
+        | ~Exists(Organisation.municipalities.through.objects.filter(organisation=OuterRef("pk")))
+    ).distinct()
+
+
+def professionals_managed_by(actor) -> QuerySet[Professional]:
+    try:
+        scope = directory_scope(actor)
+    except PermissionDenied:
+        return Professional.objects.none()
+    if scope is None:
+        return Professional.objects.all()
+    return Professional.objects.filter(municipality_id=scope)
+
+
+def teams_managed_by(actor) -> QuerySet[FamilyCentreTeam]:
+    try:
+        scope = directory_scope(actor)
+    except PermissionDenied:
+        return FamilyCentreTeam.objects.none()
+    if scope is None:
+        return FamilyCentreTeam.objects.all()
+    return FamilyCentreTeam.objects.filter(municipality_id=scope)
+
+
+def changes_visible_to(user) -> QuerySet[DirectoryChange]:
+    """A coordinator reads their own municipality's directory history; the
+    system administrator reads all of it."""
+    try:
+        scope = directory_scope(user)
+    except PermissionDenied:
+        return DirectoryChange.objects.none()
+    if scope is None:
+        return DirectoryChange.objects.all()
+    return DirectoryChange.objects.filter(municipality_id=scope)
+
+
+def change_municipality_id(actor, instance) -> int | None:
+    """The municipality a directory change belongs to: the actor's own, or,
+    for the system administrator, the changed record's."""
+    if isinstance(instance, Municipality):
+        return instance.pk
+    scope = directory_scope(actor)
+    if scope is not None:
+        return scope
+    return getattr(instance, "municipality_id", None)
