@@ -25,12 +25,13 @@ demo: migrate
 
 # The app, its background worker and a local SMTP sink that keeps every
 # delivered message as a file under var/mail/ (Maildir), so the demo's mail
-# travels over real SMTP and can be read.
+# travels over real SMTP and can be read. `manage.py worker` is db_worker that
+# also sweeps the outbox for messages a killed worker left (no cron needed).
 run: demo
 	@echo "Yhdessä: http://127.0.0.1:8000  (demo users: convener, convener2, coordinator; password: yhdessa-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox var/mail & \
-	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
+	$(BIN)/python manage.py worker --queue-name '*' --no-reload & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: install

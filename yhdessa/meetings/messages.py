@@ -1,21 +1,30 @@
 """The messages a meeting sends: invitations, updates and cancellations to
-every invitee and to the family, each with its calendar entry."""
+every invitee and to the family, each with its calendar entry.
+
+The meeting writes its own texts and calendar entries and hands the outbox
+plain data; the outbox (yhdessa.notify) knows nothing of meetings.
+"""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yhdessa.access import require_convener
+from yhdessa.accounts.models import User
+from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.notify.ics import meeting_ics
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.notify.services import queue_email
+from yhdessa.notify.services import Attachment, queue_message, retry
+
+Kind = OutboxMessage.Kind
 
 SUBJECTS = {
-    OutboxMessage.Kind.INVITATION: gettext_lazy("Kutsu: Yhdessä aika %(date)s klo %(start)s"),
-    OutboxMessage.Kind.UPDATE: gettext_lazy("Muuttunut aika: Yhdessä aika %(date)s klo %(start)s"),
-    OutboxMessage.Kind.CANCELLATION: gettext_lazy("Peruttu: Yhdessä aika %(date)s klo %(start)s"),
+    Kind.INVITATION: gettext_lazy("Kutsu: Yhdessä aika %(date)s klo %(start)s"),
+    Kind.UPDATE: gettext_lazy("Muuttunut aika: Yhdessä aika %(date)s klo %(start)s"),
+    Kind.CANCELLATION: gettext_lazy("Peruttu: Yhdessä aika %(date)s klo %(start)s"),
 }
 
 
@@ -28,7 +37,7 @@ def _message_texts(
     to_family: bool,
     name: str,
     note: str = "",
-) -> tuple[str, str, str]:
+) -> tuple[str, str, Attachment]:
     with translation.override(language):
         when = timezone.localtime(meeting.starts_at)
         context = {
@@ -45,22 +54,28 @@ def _message_texts(
             "site_url": settings.SITE_URL,
         }
         subject = str(SUBJECTS[kind]) % context
-        body = render_to_string("notify/invitation.txt", context)
+        body = render_to_string("meetings/invitation.txt", context)
+        method = "CANCEL" if kind == Kind.CANCELLATION else "REQUEST"
         ics = meeting_ics(
             meeting,
             summary=_("Yhdessä aika"),
             description=_("Kutsuja: %(name)s. Paikka: %(place)s.")
             % {"name": meeting.convener.name, "place": meeting.place},
-            method="CANCEL" if kind == OutboxMessage.Kind.CANCELLATION else "REQUEST",
+            method=method,
             invitations=invitations,
         )
-    return subject, body, ics
+    return subject, body, Attachment("kutsu.ics", f"text/calendar; method={method}", ics)
 
 
-def queue_meeting_messages(
-    meeting: Meeting, kind: str = OutboxMessage.Kind.INVITATION, note: str = ""
-) -> None:
-    """One message per invitee with an email, and one to the family."""
+def _idempotency_key(meeting: Meeting, kind: str, recipient: str) -> str:
+    """One message per version of the meeting, kind and recipient: sending the
+    same change twice writes nothing new."""
+    return f"meeting:{meeting.pk}:seq{meeting.sequence}:{kind}:{recipient}"
+
+
+def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: str = "") -> None:
+    """One message per invitee with an email, and one to the family; call in
+    the transaction of the change."""
     invitations = list(
         meeting.invitations.select_related("professional").prefetch_related(
             "professional__expertise"
@@ -70,27 +85,30 @@ def queue_meeting_messages(
         professional = invitation.professional
         if not professional.email:
             continue
-        subject, body, ics = _message_texts(
+        language = settings.LANGUAGE_CODE
+        subject, body, attachment = _message_texts(
             invitations,
             meeting,
             kind=kind,
-            language="fi",
+            language=language,
             to_family=False,
             name=professional.name,
             note=note,
         )
-        queue_email(
+        queue_message(
             kind=kind,
             recipient=professional.email,
+            language=language,
             subject=subject,
             body=body,
-            ics=ics,
-            meeting=meeting,
-            professional=professional,
+            attachment=attachment,
+            idempotency_key=_idempotency_key(meeting, kind, f"professional:{professional.pk}"),
+            meeting_id=meeting.pk,
+            professional_id=professional.pk,
         )
     family = meeting.concern.family
     if family.email:
-        subject, body, ics = _message_texts(
+        subject, body, attachment = _message_texts(
             invitations,
             meeting,
             kind=kind,
@@ -99,12 +117,22 @@ def queue_meeting_messages(
             name="",
             note=note,
         )
-        queue_email(
+        queue_message(
             kind=kind,
             recipient=family.email,
+            language=family.language,
             subject=subject,
             body=body,
-            ics=ics,
-            meeting=meeting,
+            attachment=attachment,
+            idempotency_key=_idempotency_key(meeting, kind, "family"),
+            meeting_id=meeting.pk,
             to_family=True,
         )
+
+
+def resend_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
+    """The meeting's convener sends a failed message again."""
+    if message.meeting_id is None:
+        raise PermissionDenied(_("Vain koollekutsuja voi lähettää viestin uudelleen."))
+    require_convener(actor, message.meeting)
+    return retry(message)

@@ -1,7 +1,10 @@
 """Meetings (Yhdessä aika) and the invitations to them."""
 
+import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +51,9 @@ class Meeting(models.Model):
     held_at = models.DateTimeField(_("kirjattu pidetyksi"), null=True, blank=True)
     # iCalendar SEQUENCE: raised whenever the invitation changes.
     sequence = models.PositiveIntegerField(default=0)
+    # iCalendar UID: random, so it is unique across every installation, and
+    # kept for the meeting's life (moves and the cancel reuse it).
+    uid = models.UUIDField(_("kalenteritunniste"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
 
     class Meta:
@@ -75,7 +81,8 @@ class Meeting(models.Model):
 
     @property
     def ics_uid(self) -> str:
-        return f"meeting-{self.pk}@yhdessa"
+        """The calendar entry's UID: the meeting's own UUID at this site's domain."""
+        return f"{self.uid}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
 
 
 class Invitation(models.Model):

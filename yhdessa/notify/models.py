@@ -1,22 +1,51 @@
 """The outbox: every message to a person is a row, written in the same
-transaction as the change that caused it and delivered by the worker."""
+transaction as the change that caused it and delivered by the worker.
 
+The outbox is a leaf: the sender (e.g. a meeting) writes the texts and the
+attachment and hands over plain data; the row owns its delivery state and its
+lease, so a worker killed mid-send loses nothing (see services.py).
+"""
+
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def site_domain() -> str:
+    """The host of SITE_URL: the right-hand side of our Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("odottaa lähetystä")
+        SENDING = "sending", _("lähettämässä")
         SENT = "sent", _("lähetetty")
         FAILED = "failed", _("lähetys epäonnistui")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("sähköposti")
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("kutsu")
         UPDATE = "update", _("muuttunut kutsu")
         CANCELLATION = "cancellation", _("peruutus")
 
+    # Stable across retries: the Message-ID of every try, so a rare repeat
+    # (a worker killed between the SMTP reply and recording it) is recognisable.
+    uuid = models.UUIDField(_("tunniste"), default=uuid.uuid4, unique=True, editable=False)
+    # The sender's name for this message: the same key again is the same row.
+    idempotency_key = models.CharField(_("toistotunniste"), max_length=200, unique=True)
+    channel = models.CharField(
+        _("kanava"), max_length=20, choices=Channel.choices, default=Channel.EMAIL
+    )
     kind = models.CharField(_("laji"), max_length=20, choices=Kind.choices)
+    language = models.CharField(
+        _("kieli"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     meeting = models.ForeignKey(
         "meetings.Meeting",
         on_delete=models.CASCADE,
@@ -37,12 +66,18 @@ class OutboxMessage(models.Model):
     recipient = models.EmailField(_("vastaanottaja"))
     subject = models.CharField(_("aihe"), max_length=200)
     body = models.TextField(_("viesti"))
-    ics = models.TextField(_("kalenterimerkintä"), blank=True)
+    attachment = models.TextField(_("liite"), blank=True)
+    attachment_name = models.CharField(_("liitteen nimi"), max_length=100, blank=True)
+    # A text MIME type with its parameters, e.g. "text/calendar; method=REQUEST".
+    attachment_type = models.CharField(_("liitteen tyyppi"), max_length=100, blank=True)
     status = models.CharField(
         _("tila"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("yrityksiä"), default=0)
     next_attempt_at = models.DateTimeField(_("seuraava yritys"), null=True, blank=True)
+    # While SENDING: the worker that claimed the message owns it until then;
+    # after it the sweep gives the message to another worker.
+    leased_until = models.DateTimeField(_("varattu asti"), null=True, blank=True)
     last_error = models.CharField(_("viimeisin virhe"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
@@ -51,7 +86,25 @@ class OutboxMessage(models.Model):
         verbose_name = _("lähtevä viesti")
         verbose_name_plural = _("lähtevät viestit")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["status", "leased_until"], name="notify_outbox_lease_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sending") | models.Q(leased_until__isnull=False),
+                name="outbox_sending_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="pending") | models.Q(next_attempt_at__isnull=False),
+                name="outbox_pending_has_due_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """The RFC 5322 Message-ID of every delivery try of this message."""
+        return f"<{self.uuid}@{site_domain()}>"

@@ -2,29 +2,68 @@
 
 A message is written in the caller's transaction together with a task for
 the worker (django-tasks-db keeps its queue in the same database), so a
-change and its messages commit or roll back together. The worker claims a
-message with a short lease, sends it over SMTP and records the outcome; a
-failure is retried with a doubling back-off until OUTBOX_MAX_ATTEMPTS, after
-which the message stays visible as failed and can be retried by hand.
+change and its messages commit or roll back together. The sender hands over
+plain data and an idempotency key: the same key again is the same message.
+
+Each row owns its delivery. The worker claims a message with a conditional
+UPDATE (PENDING and due -> SENDING with a lease), so two workers never both
+claim it; it sends over SMTP and records "sent" at once, before closing the
+connection. A failure is retried with a doubling back-off until
+OUTBOX_MAX_ATTEMPTS, after which the message stays visible as failed and can
+be retried by hand.
+
+django-tasks-db never recovers a task left RUNNING by a killed worker
+(upstream django-tasks issue #46), so the outbox does not rely on it: the
+worker sweeps (`sweep`, run by `manage.py worker` every OUTBOX_SWEEP_SECONDS)
+and re-enqueues a message whose lease expired while SENDING, or that stayed
+PENDING a lease past its due time (its task was lost). The only message a
+kill can repeat is the one in flight, and every try of it carries the same
+Message-ID, so the repeat is recognisable.
 """
 
+import contextlib
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import Message
 from email.mime.text import MIMEText
+from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict
 from yhdessa.notify.models import OutboxMessage
 
-CLAIM_LEASE = timedelta(minutes=5)
+logger = logging.getLogger(__name__)
+
 MAX_BACKOFF = timedelta(hours=6)
+# At most this many messages are given back by one sweep; the next sweep
+# takes the rest.
+SWEEP_BATCH = 500
+
+Status = OutboxMessage.Status
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A text attachment: ``content_type`` is a text MIME type with its
+    parameters, e.g. ``text/calendar; method=REQUEST``."""
+
+    filename: str
+    content_type: str
+    text: str
+
+
+def lease() -> timedelta:
+    """How long a claimed message belongs to its worker. Longer than any one
+    SMTP exchange can take (EMAIL_TIMEOUT per step), or a slow send would be
+    repeated."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -33,63 +72,119 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=seconds), MAX_BACKOFF)
 
 
-def _enqueue(message: OutboxMessage, run_after: datetime | None = None) -> None:
+def _enqueue(message_id: int, run_after: datetime | None = None) -> None:
     from yhdessa.notify.tasks import deliver_message
 
     task = deliver_message.using(run_after=run_after) if run_after else deliver_message
-    task.enqueue(message.pk)
+    task.enqueue(message_id)
 
 
-def queue_email(
+def queue_message(
     *,
+    channel: str = OutboxMessage.Channel.EMAIL,
     kind: str,
     recipient: str,
+    language: str,
     subject: str,
     body: str,
-    ics: str = "",
-    meeting=None,
-    professional=None,
+    attachment: Attachment | None = None,
+    idempotency_key: str,
+    meeting_id: int | None = None,
+    professional_id: int | None = None,
     to_family: bool = False,
 ) -> OutboxMessage:
-    """Write a message to the outbox; call inside the transaction that causes it."""
-    message = OutboxMessage.objects.create(
-        kind=kind,
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        ics=ics,
-        meeting=meeting,
-        professional=professional,
-        to_family=to_family,
+    """Write a message to the outbox; call inside the transaction that causes it.
+
+    The same ``idempotency_key`` again returns the row already written (a
+    unique constraint backs it), so a repeated enqueue never duplicates a
+    message.
+    """
+    if channel != OutboxMessage.Channel.EMAIL:
+        raise ValueError(f"No delivery for channel {channel!r}")
+    if attachment and not attachment.content_type.startswith("text/"):
+        raise ValueError("Only text attachments are supported")
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "channel": channel,
+            "kind": kind,
+            "recipient": recipient,
+            "language": language,
+            "subject": subject,
+            "body": body,
+            "attachment": attachment.text if attachment else "",
+            "attachment_name": attachment.filename if attachment else "",
+            "attachment_type": attachment.content_type if attachment else "",
+            "meeting_id": meeting_id,
+            "professional_id": professional_id,
+            "to_family": to_family,
+            "next_attempt_at": timezone.now(),
+        },
     )
-    _enqueue(message)
+    if created:
+        _enqueue(message.pk)
     return message
 
 
 def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take the message for one try, unless it is sent, failed, not due or taken."""
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    """Take the message for one try, unless it is sent, failed, not due or
+    taken: one conditional UPDATE, so of two workers only one gets it."""
     claimed = OutboxMessage.objects.filter(
-        due, pk=message_id, status=OutboxMessage.Status.PENDING
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+        pk=message_id, status=Status.PENDING, next_attempt_at__lte=now
+    ).update(
+        status=Status.SENDING,
+        leased_until=now + lease(),
+        attempts=F("attempts") + 1,
+        next_attempt_at=None,
+    )
     return OutboxMessage.objects.get(pk=message_id) if claimed else None
 
 
-def _send(message: OutboxMessage) -> None:
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
         to=[message.recipient],
         from_email=settings.DEFAULT_FROM_EMAIL,
-        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+        headers={"Message-ID": message.message_id},
     )
-    if message.ics:
-        # A text/calendar part with its METHOD, as calendar clients expect.
-        part = MIMEText(message.ics, "calendar", "utf-8")
-        part.set_param("method", "CANCEL" if "METHOD:CANCEL" in message.ics else "REQUEST")
-        part.add_header("Content-Disposition", "attachment", filename="kutsu.ics")
+    if message.attachment_type:
+        content_type = Message()
+        content_type["Content-Type"] = message.attachment_type
+        part = MIMEText(message.attachment, content_type.get_content_subtype(), "utf-8")
+        # Keep the type's parameters (e.g. a calendar's METHOD, which
+        # calendar clients read from the part).
+        for name, value in content_type.get_params()[1:]:
+            part.set_param(name, value)
+        part.add_header("Content-Disposition", "attachment", filename=message.attachment_name)
         email.attach(part)
-    email.send()
+    return email
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> str:
+    gave_up = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    next_try = None if gave_up else now + backoff(message.attempts)
+    # Only while the message is still this try's (its attempts are the token):
+    # if the lease ran out and another worker took it, that try decides.
+    recorded = OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.SENDING, attempts=message.attempts
+    ).update(
+        status=Status.FAILED if gave_up else Status.PENDING,
+        next_attempt_at=next_try,
+        leased_until=None,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+    if not recorded:
+        return "skipped"
+    if next_try:
+        _enqueue(message.pk, run_after=next_try)
+    return "failed" if gave_up else "retry"
+
+
+def _close(connection) -> None:
+    # A failed QUIT changes nothing: the outcome is already decided.
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 def deliver(message_id: int, *, now: datetime | None = None) -> str:
@@ -98,58 +193,91 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
     message = _claim(message_id, now)
     if message is None:
         return "skipped"
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
-        _send(message)
+        email = _email(message)
+        email.connection = connection
+        connection.open()
+        if not connection.send_messages([email]):
+            raise SMTPException("the message was not sent")
     except Exception as error:  # noqa: BLE001 - any failure of the mail path is retried
-        gave_up = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        next_try = None if gave_up else now + backoff(message.attempts)
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
-            next_attempt_at=next_try,
-            last_error=f"{type(error).__name__}: {error}"[:500],
-        )
-        if next_try:
-            _enqueue(message, run_after=next_try)
-        return "failed" if gave_up else "retry"
+        _close(connection)
+        return _record_failure(message, error, now)
+    # The server has the message: record it before anything else (even
+    # before QUIT), so that a kill can repeat as little as possible.
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENT,
+        status=Status.SENT,
         sent_at=timezone.now(),
+        leased_until=None,
         next_attempt_at=None,
         last_error="",
     )
+    _close(connection)
     return "sent"
 
 
+def _stalled(now: datetime) -> Q:
+    """A message a killed worker left: its lease ran out while SENDING, or it
+    stayed PENDING a whole lease past its due time (its task was lost)."""
+    return Q(status=Status.SENDING, leased_until__lt=now) | Q(
+        status=Status.PENDING, next_attempt_at__lt=now - lease()
+    )
+
+
+def _release_stalled(now: datetime, *, enqueue: bool) -> list[int]:
+    """Make stalled messages due now again (and queue a task for each when
+    ``enqueue``); return their ids."""
+    stalled = _stalled(now)
+    # A plain read first: nearly always there is nothing to do and no write.
+    if not OutboxMessage.objects.filter(stalled).exists():
+        return []
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(stalled)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        OutboxMessage.objects.filter(stalled, pk__in=ids).update(
+            status=Status.PENDING, leased_until=None, next_attempt_at=now
+        )
+        if enqueue:
+            for pk in ids:
+                _enqueue(pk)
+    return ids
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """The worker's periodic sweep: give every stalled message back to the
+    queue. Returns how many were given back."""
+    ids = _release_stalled(now or timezone.now(), enqueue=True)
+    if ids:
+        logger.warning("Outbox sweep: %d stalled message(s) queued again", len(ids))
+    return len(ids)
+
+
 def deliver_due(*, now: datetime | None = None) -> dict[str, int]:
-    """Try every pending message that is due: the sweep behind `deliver_outbox`,
-    for a message whose task was lost (e.g. a worker killed mid-send)."""
+    """Release stalled messages, then try every pending message that is due,
+    here and now: the manual sweep behind `manage.py deliver_outbox`."""
     now = now or timezone.now()
-    due = OutboxMessage.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        status=OutboxMessage.Status.PENDING,
-    ).values_list("pk", flat=True)
+    _release_stalled(now, enqueue=False)
+    due = OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
     outcome: dict[str, int] = {}
-    for pk in list(due):
+    for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)):
         result = deliver(pk, now=now)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
 
 
 @transaction.atomic
-def retry_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
-    """The convener asks for a failed message to be tried again now."""
-    professional = getattr(actor, "professional", None)
-    if (
-        message.meeting is None
-        or professional is None
-        or (message.meeting.convener_id != professional.pk)
-    ):
-        raise PermissionDenied(_("Vain koollekutsuja voi lähettää viestin uudelleen."))
-    if message.status != OutboxMessage.Status.FAILED:
+def retry(message: OutboxMessage) -> OutboxMessage:
+    """Try a failed message again now, from the first attempt. The caller
+    decides who may ask for it."""
+    retried = OutboxMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
+        status=Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )
+    if not retried:
         raise Conflict(_("Viesti ei ole epäonnistunut; sitä ei tarvitse lähettää uudelleen."))
-    message.status = OutboxMessage.Status.PENDING
-    message.next_attempt_at = None
-    message.attempts = 0
-    message.save(update_fields=["status", "next_attempt_at", "attempts"])
-    _enqueue(message)
+    _enqueue(message.pk)
+    message.refresh_from_db(fields=["status", "next_attempt_at", "attempts"])
     return message

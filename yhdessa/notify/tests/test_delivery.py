@@ -21,7 +21,7 @@ def test_the_request_only_writes_the_outbox_and_the_worker_delivers(network, smt
     assert smtp_server.messages == []
     assert DBTaskResult.objects.count() == OutboxMessage.objects.count() == 3
     call_command(
-        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+        "worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
     )
     assert len(smtp_server.messages) == 3
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
@@ -34,7 +34,7 @@ def test_a_failed_delivery_is_retried_with_doubling_back_off(network, dead_smtp,
     now = timezone.now()
     assert deliver(message.pk, now=now) == "retry"
     message.refresh_from_db()
-    assert (message.status, message.attempts) == ("pending", 1)
+    assert (message.status, message.attempts, message.leased_until) == ("pending", 1, None)
     assert message.next_attempt_at == now + timedelta(seconds=60)
     assert "ConnectionRefusedError" in message.last_error
     # Not due yet: nothing happens.

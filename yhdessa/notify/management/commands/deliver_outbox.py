@@ -4,7 +4,10 @@ from yhdessa.notify.services import deliver_due
 
 
 class Command(BaseCommand):
-    help = "Try every pending outbox message that is due (a sweep for lost tasks; safe to cron)."
+    help = (
+        "Deliver every due outbox message now, after giving back those whose lease ran out "
+        "(a manual sweep; `manage.py worker` sweeps by itself)."
+    )
 
     def handle(self, *args, **options):
         outcome = deliver_due()

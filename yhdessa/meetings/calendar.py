@@ -1,4 +1,7 @@
-"""iCalendar invitations (RFC 5545) so that a meeting lands in any calendar."""
+"""iCalendar invitations (RFC 5545/5546) so that a meeting lands in any calendar.
+
+The UID is the meeting's own (a random UUID at this site's domain), the same
+through every move and the cancel; SEQUENCE rises with each change."""
 
 from datetime import UTC, timedelta
 
