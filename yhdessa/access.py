@@ -152,6 +152,28 @@ def plans_led_by(user) -> QuerySet[JointPlan]:
     return JointPlan.objects.filter(lead_professionals=professional)
 
 
+def plans_without_lead(user) -> QuerySet[JointPlan]:
+    """The joint plans of a coordinator's municipality whose every lead has
+    left: these families wait for a new lead professional."""
+    town = coordinated_municipality_id(user)
+    if town is None:
+        return JointPlan.objects.none()
+    active_lead = JointPlan.lead_professionals.through.objects.filter(
+        jointplan=OuterRef("pk"), professional__is_active=True
+    )
+    return JointPlan.objects.filter(meeting__concern__family__municipality_id=town).exclude(
+        Exists(active_lead)
+    )
+
+
+def require_coordinator_of_family(actor, family: Family) -> int:
+    """An active coordinator of the family's municipality."""
+    town = coordinated_municipality_id(actor)
+    if town is None or town != family.municipality_id:
+        raise PermissionDenied(_("Vain perheen kunnan perhekeskuskoordinaattori voi tehdä tämän."))
+    return town
+
+
 def families_in_municipality_of(user) -> QuerySet[Family]:
     """The families whose access log a coordinator may read."""
     town = coordinated_municipality_id(user)
@@ -458,9 +480,7 @@ def require_coordinator_of(actor, municipality_id: int | None) -> None:
 def require_may_create_municipality(actor, name: str) -> None:
     """New municipalities come from the system administrator (or a command
     that names the municipality it acts for)."""
-    if is_system_admin(actor) or (
-        isinstance(actor, SystemActor) and actor.municipality_id is None
-    ):
+    if is_system_admin(actor) or (isinstance(actor, SystemActor) and actor.municipality_id is None):
         return
     raise PermissionDenied(
         _(

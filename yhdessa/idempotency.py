@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -53,6 +54,9 @@ def submit_once(request: HttpRequest, scope: str, work: Callable[[], str | None]
     with transaction.atomic():
         earlier = _claim(client, f"{scope}:{token}", request_hash="")
         if earlier is not None:
+            messages.info(
+                request, _("Lomake oli jo lähetetty, joten sitä ei tallennettu toista kertaa.")
+            )
             return earlier.location or None
         location = work()
         if location is None:

@@ -6,6 +6,9 @@ from yhdessa.families.models import Concern, ConcernTopic, Family
 
 
 class ConcernForm(forms.Form):
+    # A one-time token: Back and save again, or a double click, records the
+    # family once.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     alias = forms.CharField(
         label=_("Perheen tunnus"),
         max_length=60,

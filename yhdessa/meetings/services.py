@@ -171,7 +171,7 @@ def _lock_scheduled(actor: User, meeting: Meeting, seen_sequence: int | None) ->
     when the caller says which version it saw, unchanged since."""
     access.require_convener(actor, meeting)
     locked = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("concern__family", "convener", "team__practice")
         .get(pk=meeting.pk)
     )

@@ -60,6 +60,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "today": timezone.localdate(),
             "has_2fa": user_has_device(user),
+            "leads_needed": access.plans_without_lead(user).count()
+            if access.coordinated_municipality_id(user)
+            else 0,
         },
     )
 

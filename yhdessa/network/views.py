@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from yhdessa import access
@@ -139,6 +139,8 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Organisaation tiedot on tallennettu."))
             return redirect("network:manage")
@@ -165,7 +167,7 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "expertise"}
         try:
-            save_professional(
+            saved, _outcome = save_professional(
                 actor=request.user,
                 professional=professional,
                 data=data,
@@ -173,8 +175,22 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Ammattilaisen tiedot on tallennettu."))
+            orphaned = access.plans_without_lead(request.user).filter(lead_professionals=saved)
+            if not saved.is_active and (count := orphaned.count()):
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d perhe odottaa uutta vastuutyöntekijää: nimeä hänelle uusi.",
+                        "%(count)d perhettä odottaa uutta vastuutyöntekijää: nimeä heille uusi.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("plans:leads_needed")
             return redirect("network:manage")
     return render(
         request,

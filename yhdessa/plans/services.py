@@ -170,3 +170,34 @@ def record_plan(
     )
     plan.lead_professionals.set(leads)
     return plan
+
+
+@transaction.atomic
+def replace_lead(*, actor: User, plan: JointPlan, new_lead_id: int) -> JointPlan:
+    """A lead professional has left: the coordinator of the family's
+    municipality names another, so that no family is left without one."""
+    plan = (
+        JointPlan.objects.select_for_update(of=("self",))
+        .select_related("meeting__concern__family")
+        .get(pk=plan.pk)
+    )
+    family = plan.meeting.concern.family
+    access.require_coordinator_of_family(actor, family)
+    new_lead = (
+        Professional.objects.select_related("organisation")
+        .filter(pk=new_lead_id, is_active=True, municipality_id=family.municipality_id)
+        .first()
+    )
+    if new_lead is None or not new_lead.organisation.is_public:
+        raise ValidationError(
+            {
+                "lead": _(
+                    "Valitse uudeksi vastuutyöntekijäksi kunnan aktiivinen ammattilainen "
+                    "julkisesta palvelusta."
+                )
+            }
+        )
+    staying = [p for p in plan.lead_professionals.all() if p.is_active]
+    if new_lead not in staying:
+        plan.lead_professionals.set([*staying, new_lead][-2:])
+    return plan

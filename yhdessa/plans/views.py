@@ -3,14 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdessa import access
 from yhdessa.errors import Conflict, IdentifyingDataFound
+from yhdessa.network.models import Organisation, Professional
 from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
-from yhdessa.plans.services import record_plan
+from yhdessa.plans.services import record_plan, replace_lead
 from yhdessa.web import add_service_errors
 
 
@@ -73,3 +75,50 @@ def plan_download(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         f'attachment; filename="yhteinen-suunnitelma-{meeting.pk}.pdf"'
     )
     return response
+
+
+@login_required
+def leads_needed(request: HttpRequest) -> HttpResponse:
+    """Families whose lead professional has left, for the coordinator to
+    name another: nobody is left without a lead."""
+    access.require_coordinator(request.user)
+    if request.method == "POST":
+        plan = access.plans_without_lead(request.user).filter(pk=_int(request.POST.get("plan")))
+        plan = plan.first()
+        if plan is None:
+            messages.error(request, _("Perhe on jo saanut vastuutyöntekijän tai sitä ei löydy."))
+        else:
+            try:
+                replace_lead(
+                    actor=request.user, plan=plan, new_lead_id=_int(request.POST.get("lead"))
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Uusi vastuutyöntekijä on nimetty."))
+        return redirect("plans:leads_needed")
+    plans = list(
+        access.plans_without_lead(request.user)
+        .select_related("meeting__concern__family")
+        .prefetch_related("lead_professionals", "meeting__invitations")
+        .order_by("next_contact", "pk")[:200]
+    )
+    access.log_list(
+        request.user, [(p.meeting.concern.family_id, access.Why.COORDINATOR) for p in plans]
+    )
+    candidates = list(
+        Professional.objects.filter(
+            is_active=True,
+            municipality_id=access.coordinated_municipality_id(request.user),
+            organisation__sector__in=Organisation.PUBLIC_SECTORS,
+        ).order_by("name")
+    )
+    return render(
+        request,
+        "plans/leads_needed.html",
+        {"plans": plans, "candidates": candidates, "today": timezone.localdate()},
+    )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 18 else 0
