@@ -17,6 +17,7 @@ from yhdessa.meetings.messages import resend_message
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import (
     Attachment,
+    _record_failure,
     deliver,
     deliver_due,
     lease,
@@ -135,8 +136,6 @@ def test_a_late_failure_does_not_undo_a_newer_try(db, dead_smtp):
     OutboxMessage.objects.filter(pk=message.pk).update(
         status="sending", leased_until=now + lease(), attempts=2
     )
-    from yhdessa.notify.services import _record_failure
-
     stale = OutboxMessage(pk=message.pk, attempts=1)
     assert _record_failure(stale, ConnectionRefusedError("late"), now) == "skipped"
     message.refresh_from_db()

@@ -1,11 +1,9 @@
-"""A worker killed (SIGKILL) in the middle of a batch loses nothing.
+"""Workers as real processes: one killed (SIGKILL) mid-batch loses nothing,
+and several racing for the same messages send each one once.
 
-Real processes throughout: `manage.py worker` against a real SMTP server,
-on a database of their own (SQLite file, or a scratch PostgreSQL database
-when the suite runs on PostgreSQL). The server holds the 30th message
-without answering, the worker is killed with it in flight, a new worker is
-started and finishes the batch: 0 lost, and only the one in flight is
-repeated, with the same Message-ID.
+`manage.py worker` (what `make run` starts) against a real SMTP server, on a
+database of its own (a SQLite file, or a scratch PostgreSQL database when
+the suite runs on PostgreSQL), set up by `manage.py migrate`.
 """
 
 import json
@@ -23,20 +21,25 @@ MESSAGES = 100
 LEASE_SECONDS = 2
 TIMEOUT = 30
 
-QUEUE = f"""
+# Queue the messages, each with ``tasks`` delivery tasks (more than one: as
+# if the sweep had queued it again while its first task still waited).
+QUEUE = """
 from django.db import transaction
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
+from yhdessa.notify.tasks import deliver_message
 with transaction.atomic():
-    for n in range({MESSAGES}):
-        queue_message(
+    for n in range({messages}):
+        message = queue_message(
             kind=OutboxMessage.Kind.INVITATION,
             recipient=f"person{{n}}@test.example",
             language="fi",
             subject=f"Viesti {{n}}",
             body="Hei!",
-            idempotency_key=f"kill-test-{{n}}",
+            idempotency_key=f"test-{{n}}",
         )
+        for _ in range({tasks} - 1):
+            deliver_message.enqueue(message.pk)
 """
 
 # Wait (bounded) until no message is left undelivered, then list them all.
@@ -81,24 +84,32 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
         )
 
 
-def test_a_killed_worker_loses_nothing_and_repeats_only_the_one_in_flight(
-    scratch_database_url, holding_smtp_server, tmp_path
-):
-    inbox, port = holding_smtp_server
+def migrated(database_url: str, smtp_port: int) -> dict[str, str]:
+    """The environment of the test's processes, its database migrated."""
     env = os.environ | {
-        "DATABASE_URL": scratch_database_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "DATABASE_URL": database_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SITE_URL": "https://yhdessa.kunta.example",
         "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
         "OUTBOX_SWEEP_SECONDS": "0.5",
         "LOG_LEVEL": "ERROR",
     }
     manage("migrate", "--noinput", "--skip-checks", "-v", "0", env=env)
+    return env
+
+
+def test_a_killed_worker_loses_nothing_and_repeats_only_the_one_in_flight(
+    scratch_database_url, holding_smtp_server, tmp_path
+):
+    """The server holds the 30th message without answering; the worker is
+    killed with it in flight, a new worker finishes the batch."""
+    inbox, port = holding_smtp_server
+    env = migrated(scratch_database_url, port)
     log = tmp_path / "worker.log"
     first = start_worker(env, log)
     second = None
     try:
-        manage("shell", "-v", "0", "-c", QUEUE, env=env)
+        manage("shell", "-v", "0", "-c", QUEUE.format(messages=MESSAGES, tasks=1), env=env)
         assert inbox.holding.wait(TIMEOUT), log.read_text()
         first.send_signal(signal.SIGKILL)
         first.wait(TIMEOUT)
@@ -128,3 +139,25 @@ def test_a_killed_worker_loses_nothing_and_repeats_only_the_one_in_flight(
     assert [e.rcpt_tos for e in tries] == [[by_id[in_flight]["recipient"]]] * 2
     assert in_flight.endswith("@yhdessa.kunta.example>")
     assert len(inbox.messages) == MESSAGES + 1
+
+
+def test_workers_racing_for_the_same_messages_send_each_once(
+    scratch_database_url, smtp_server, tmp_path
+):
+    """Three workers, three tasks for every message: the claim (one
+    conditional UPDATE) lets exactly one try send it."""
+    env = migrated(scratch_database_url, settings.EMAIL_PORT)
+    manage("shell", "-v", "0", "-c", QUEUE.format(messages=MESSAGES, tasks=3), env=env)
+    log = tmp_path / "worker.log"
+    workers = [start_worker(env, log) for _ in range(3)]
+    try:
+        rows = json.loads(manage("shell", "-v", "0", "-c", OUTCOME, env=env))
+    finally:
+        for worker in workers:
+            worker.terminate()  # a graceful stop: the task under way finishes
+        for worker in workers:
+            worker.wait(TIMEOUT)
+    assert Counter(row["status"] for row in rows) == {"sent": MESSAGES}
+    received = Counter(message_from_bytes(e.content)["Message-ID"] for e in smtp_server.messages)
+    assert received == Counter({row["message_id"]: 1 for row in rows})
+    assert {row["attempts"] for row in rows} == {1}
