@@ -11,7 +11,7 @@ urlpatterns = [
     path("concerns/", include("yhdessa.families.urls")),
     path("meetings/", include("yhdessa.meetings.urls")),
     path("plans/", include("yhdessa.plans.urls")),
-    path("messages/", include("yhdessa.notify.urls")),
+    path("messages/", include("yhdessa.meetings.message_urls")),
     path("audit/", include("yhdessa.audit.urls")),
     path("reports/", include("yhdessa.reports.urls")),
     path("network/", include("yhdessa.network.urls")),

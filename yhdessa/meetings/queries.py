@@ -2,10 +2,12 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
-from yhdessa.network.models import Professional
+from yhdessa.network.models import FamilyCentreTeam, Professional
+from yhdessa.network.queries import professionals_with_expertise, team_for
 
 # The longest meeting (the model's check constraint): how far back an
 # overlapping meeting can start.
@@ -59,3 +61,26 @@ def busy_times(professional_ids, *, now: datetime) -> list[tuple[datetime, datet
         .only("starts_at", "duration_minutes")
     )
     return sorted((m.starts_at, m.ends_at) for m in meetings)
+
+
+def invitable_professionals(
+    *, concern: Concern, team: FamilyCentreTeam | None = None
+) -> QuerySet[Professional]:
+    """Whom the convener may invite for this concern: the chosen family centre
+    team (the municipality's first by default), or, when the family already
+    has support, the network of the municipality. The local worker who raised
+    the concern can always be invited to a follow-up."""
+    people = professionals_with_expertise().filter(is_active=True)
+    town = concern.family.municipality_id
+    if concern.existing_support:
+        return people.filter(municipality_id=town)
+    team = team or team_for(town)
+    rule = Q(pk=concern.convener_id)
+    if team is not None:
+        rule |= Q(teams=team)
+        if team.kind == FamilyCentreTeam.Kind.STANDING:
+            # A standing team's per-family roles (e.g. the child's own early
+            # education worker) come from the municipality's whole network.
+            per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
+            rule |= Q(municipality_id=town, expertise__in=per_family)
+    return people.filter(rule).distinct()

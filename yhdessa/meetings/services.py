@@ -21,10 +21,10 @@ from yhdessa.errors import Conflict, DoubleBooked, PracticeNotKept
 from yhdessa.families.models import Concern
 from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.meetings.queries import busy_meetings
+from yhdessa.meetings.queries import busy_meetings, invitable_professionals
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
-from yhdessa.network.queries import invitable_professionals, team_for
+from yhdessa.network.queries import team_for
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.privacy import check_no_identity_codes
 

@@ -15,7 +15,7 @@ from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, Practic
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
-from yhdessa.meetings.queries import busy_times
+from yhdessa.meetings.queries import busy_times, invitable_professionals
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
@@ -24,7 +24,7 @@ from yhdessa.meetings.services import (
 )
 from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice, describe_team, next_slots
-from yhdessa.network.queries import invitable_professionals, teams_of
+from yhdessa.network.queries import teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import record_star_notes

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.families.models import Concern
 from yhdessa.network.models import (
     DirectoryChange,
     Expertise,
@@ -30,33 +29,10 @@ def team_for(municipality_id: int, team_id: int | None = None) -> FamilyCentreTe
     return teams.filter(pk=team_id).first() if team_id else teams.first()
 
 
-def _professionals_with_expertise() -> QuerySet[Professional]:
+def professionals_with_expertise() -> QuerySet[Professional]:
     return Professional.objects.select_related("organisation").prefetch_related(
         Prefetch("expertise", queryset=Expertise.objects.order_by("position"))
     )
-
-
-def invitable_professionals(
-    *, concern: Concern, team: FamilyCentreTeam | None = None
-) -> QuerySet[Professional]:
-    """Whom the convener may invite for this concern: the chosen family centre
-    team (the municipality's first by default), or, when the family already
-    has support, the network of the municipality. The local worker who raised
-    the concern can always be invited to a follow-up."""
-    people = _professionals_with_expertise().filter(is_active=True)
-    town = concern.family.municipality_id
-    if concern.existing_support:
-        return people.filter(municipality_id=town)
-    team = team or team_for(town)
-    rule = Q(pk=concern.convener_id)
-    if team is not None:
-        rule |= Q(teams=team)
-        if team.kind == FamilyCentreTeam.Kind.STANDING:
-            # A standing team's per-family roles (e.g. the child's own early
-            # education worker) come from the municipality's whole network.
-            per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
-            rule |= Q(municipality_id=town, expertise__in=per_family)
-    return people.filter(rule).distinct()
 
 
 def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
@@ -70,7 +46,7 @@ def teams_invitable_by(user: User) -> QuerySet[FamilyCentreTeam]:
         FamilyCentreTeam.objects.filter(municipality_id=municipality_id)
         .select_related("municipality", "practice")
         .prefetch_related(
-            Prefetch("members", queryset=_professionals_with_expertise().filter(is_active=True)),
+            Prefetch("members", queryset=professionals_with_expertise().filter(is_active=True)),
             "practice__slots",
             "roles__expertise",
         )
@@ -88,7 +64,7 @@ def search_professionals(
 ) -> QuerySet[Professional]:
     """ "Who offers what here": active professionals by expertise, place, language
     and sector, across organisation lines."""
-    people = _professionals_with_expertise().filter(is_active=True).select_related("municipality")
+    people = professionals_with_expertise().filter(is_active=True).select_related("municipality")
     if q:
         people = people.filter(
             Q(name__icontains=q) | Q(title__icontains=q) | Q(organisation__name__icontains=q)

@@ -15,7 +15,7 @@ from yhdessa.notify.services import deliver_due
 
 
 def calendar_of(message: OutboxMessage):
-    return Calendar.from_ical(message.ics)
+    return Calendar.from_ical(message.attachment)
 
 
 def test_moving_sends_an_updated_invitation_with_a_higher_sequence(client, network, smtp_server):

@@ -1,6 +1,8 @@
+"""The sent messages of meetings (the outbox itself is a leaf: yhdessa.notify)."""
+
 from django.urls import path
 
-from yhdessa.notify import views
+from yhdessa.meetings import message_views as views
 
 app_name = "notify"
 urlpatterns = [
