@@ -5,9 +5,19 @@ sink, DEBUG off unless asked for. Production sets SECRET_KEY, DATABASE_URL,
 EMAIL_URL and ALLOWED_HOSTS.
 """
 
+import logging
+import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,9 +27,58 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The demo key is only accepted when nobody has configured a real one; a
-# deployment sets SECRET_KEY (and DEBUG stays off).
-SECRET_KEY = env.str("SECRET_KEY", default="yhdessa-demo-only-not-for-production-use-0123456789")
+
+# Keys that were ever published with Yhdessä (the old built-in demo key, the
+# placeholder in .env.example): whoever knows them can forge sessions.
+PUBLISHED_SECRET_KEYS = {
+    "yhdessa-demo-only-not-for-production-use-0123456789",
+    "change-me-in-production",
+}
+
+
+def _generated_secret_key(path: Path) -> str:
+    """The key of this installation when none is configured: made once at
+    random, kept in var/ readable by its owner only, and read by every later
+    process (the web server's workers, the background worker)."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(64))
+    try:
+        # A link never replaces: when two processes start at once, the first
+        # complete key is the one both use.
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(draft)
+    return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    configured = env.str("SECRET_KEY", default="")
+    if not configured:
+        return _generated_secret_key(VAR_DIR / "secret_key")
+    weak = (
+        configured in PUBLISHED_SECRET_KEYS
+        or len(configured) < SECRET_KEY_MIN_LENGTH
+        or len(set(configured)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or configured.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+    if weak and not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published or weak key. Set a long random one "
+            "(50+ characters), or leave SECRET_KEY unset to have one generated "
+            "into var/secret_key."
+        )
+    return configured
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -36,7 +95,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
     "yhdessa.accounts",
@@ -49,6 +107,9 @@ INSTALLED_APPS = [
     "yhdessa.reports",
     "yhdessa.api",
     "yhdessa.interop",
+    # Serves the API docs' Swagger UI from our own static files: the page's
+    # CSP allows no CDN script.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "yhdessa.idempotency.ApiIdempotencyMiddleware",  # Idempotency-Key on API writes
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -91,15 +153,23 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'yhdessa.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web process and the worker share the file; wait rather than fail
-    # when the other one holds the write lock.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Many writers share the file (the web server's threads and processes,
+    # the worker). A deferred transaction that turns from reading to writing
+    # fails at once with "database is locked"; IMMEDIATE takes the write lock
+    # at BEGIN, so a writer waits its turn (up to `timeout` seconds) instead.
+    # WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -130,6 +200,20 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. Off by default because the demo serves plain HTTP on 127.0.0.1; a
+# deployment behind TLS turns them on (see .env.example).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a TLS-terminating proxy: the header the proxy sets to "https", e.g.
+# X-Forwarded-Proto. Set it only when the proxy overwrites that header on
+# every request, or a client could claim HTTPS.
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -173,12 +257,39 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Outbox delivery: attempts and the first back-off step (doubles each time).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_FIRST_RETRY_SECONDS = env.int("OUTBOX_FIRST_RETRY_SECONDS", default=60)
+# A worker owns a claimed message this long (longer than any SMTP exchange,
+# EMAIL_TIMEOUT per step); `manage.py worker` sweeps this often for messages
+# whose lease ran out (a killed worker's) and queues them again.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 
-NINJA_PAGINATION_PER_PAGE = 100
+
+class RefusalsWithoutTraceback(logging.Filter):
+    """A refused request (403, and any other 4xx) is the app doing its job:
+    log its one line ("Forbidden (Permission denied): /path"), not the
+    traceback of the PermissionDenied that Django attaches."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if 400 <= getattr(record, "status_code", 0) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": RefusalsWithoutTraceback}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # Also catches django.security's 400s, which log on their own loggers.
+            "filters": ["refusals_without_traceback"],
+        }
+    },
+    "loggers": {
+        # On the logger itself, so that every handler gets the short record.
+        "django.request": {"filters": ["refusals_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

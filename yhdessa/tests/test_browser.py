@@ -11,26 +11,33 @@ from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Debian's chromium is not installed (apt-get install chromium); .ci/run installs it",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+# CI sets CI=true: there a missing browser fails the run, since a skipped
+# browser test would pass CI without having looked at a single page.
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by the tests themselves are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def chromium() -> str:
+    """Debian's Chromium; without it, a failure in CI and a skip elsewhere."""
+    if CHROMIUM is not None:
+        return CHROMIUM
+    missing = "Debian's chromium is not installed (apt-get install chromium; .ci/run installs it)"
+    if IN_CI:
+        pytest.fail(f"{missing}: in CI the browser tests must run, not skip", pytrace=False)
+    pytest.skip(f"{missing}; outside CI the browser tests are skipped")
+
+
 @pytest.fixture(scope="module")
 def browser():
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=executable,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
@@ -190,3 +197,22 @@ def test_the_pages_pass_an_accessibility_check(browser, live_server, network, pl
             if serious:
                 found[path] = [(v["id"], v["nodes"][0]["target"]) for v in serious]
     assert found == {}
+
+
+def test_the_api_docs_show_every_operation(browser, live_server):
+    """Swagger UI runs under the page's own CSP: its assets are our static files."""
+    page = browser.new_context(locale="en-US").new_page()
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
+
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".opblock").first.wait_for()
+
+    operations = page.locator(".opblock-summary-path").all_inner_texts()
+    schema = page.context.request.get(f"{live_server.url}/api/v1/openapi.json").json()
+    expected = [path for path, methods in schema["paths"].items() for _method in methods]
+    assert sorted(o.replace("\u200b", "") for o in operations) == sorted(expected)
+    assert "/api/v1/topics" in expected
+    assert page.locator("script[src^=http]").count() == 0  # nothing from a CDN
+    assert refused == []
