@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "yhdessa.input_guard.InputGuardMiddleware",  # NUL characters, oversized bodies
     "yhdessa.idempotency.ApiIdempotencyMiddleware",  # Idempotency-Key on API writes
     "axes.middleware.AxesMiddleware",
 ]

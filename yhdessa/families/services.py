@@ -82,13 +82,13 @@ def raise_concern(
             validate_email(email)
         except ValidationError:
             errors["email"] = _("Sähköpostiosoite ei ole kelvollinen.")
-    if phone:
+    # An identity code in a contact field is named as such, whatever else is wrong there.
+    errors.update(identity_code_errors(email=email, phone=phone))
+    if phone and "phone" not in errors:
         try:
             phone = normalise_phone_number(phone)  # E.164
         except ValidationError as error:
             errors["phone"] = error.messages[0]
-    # An identity code in a contact field is named as such, whatever else is wrong there.
-    errors.update(identity_code_errors(email=email, phone=phone))
     topics = list(ConcernTopic.objects.filter(code__in=set(topic_codes)))
     if not topic_codes:
         errors["topics"] = _("Valitse vähintään yksi aihe.")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 LINES_HELP = _("Yksi asia riville.")
+CONFIRM_IDENTIFYING = _("Tiedot kuuluvat tähän: tallenna ne silti")
 
 
 class PlanForm(forms.Form):
@@ -54,6 +55,8 @@ class PlanForm(forms.Form):
         label=_("Seuraava yhteydenotto (sovittu perheen kanssa)"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    # Shown only when the text seems to hold identifying data (see privacy.py).
+    confirm_identifying = forms.BooleanField(label=CONFIRM_IDENTIFYING, required=False)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yhdessa.reports.queries import period_errors
+
 
 class PeriodForm(forms.Form):
     start = forms.DateField(
@@ -13,8 +15,9 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Alkupäivän pitää olla ennen loppupäivää."))
+        if data.get("start") and data.get("end"):
+            for field, message in period_errors(data["start"], data["end"]).items():
+                self.add_error(field, message)
         return data
 
     @staticmethod
