@@ -83,6 +83,26 @@ def _where_nul(request: HttpRequest) -> str | None:
     return _nul_in_json(document)
 
 
+def _file_with_nul(request: HttpRequest) -> str | None:
+    """The name of the first uploaded file holding a NUL byte, if any: the
+    app takes text files only (CSV, JSON), whose text is stored and kept in
+    the session. A UTF-16 file is full of NUL bytes, hence the advice."""
+    if request.content_type != "multipart/form-data":
+        return None
+    for key, uploads in request.FILES.lists():
+        for upload in uploads:
+            data = upload.read()
+            upload.seek(0)
+            if b"\x00" in data:
+                return key
+            try:  # a JSON file may spell it \u0000
+                if _nul_in_json(json.loads(data)) is not None:
+                    return key
+            except (ValueError, RecursionError):
+                pass
+    return None
+
+
 def _refuse(request: HttpRequest, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": detail}, status=400)
@@ -107,6 +127,15 @@ class InputGuardMiddleware:
             )
         except (TooManyFieldsSent, TooManyFilesSent):
             return _refuse(request, _("Lomakkeessa on liian monta kenttää tai tiedostoa."))
+        if where is None and (upload := _file_with_nul(request)) is not None:
+            return _refuse(
+                request,
+                _(
+                    "Tiedostossa ”%(field)s” on NUL-merkkejä (\\x00), joita ei voi tallentaa. "
+                    "Tallenna tiedosto UTF-8-muodossa ja lähetä uudelleen."
+                )
+                % {"field": upload},
+            )
         if where is not None:
             return _refuse(
                 request,

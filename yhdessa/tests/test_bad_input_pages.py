@@ -1,7 +1,10 @@
 """Bad input on the pages: a form error or a 400 page in the user's language,
 never a 500, and nothing changes (issue 6, defect 9)."""
 
+from pathlib import Path
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,9 +14,13 @@ from hypothesis import strategies as st
 from conftest import PASSWORD, meeting_for
 from yhdessa.families.models import Concern, Family
 from yhdessa.meetings.models import Meeting
+from yhdessa.network.models import Organisation, Professional
+from yhdessa.network.tests.test_directory_pages import GOOD
 from yhdessa.plans.models import JointPlan, StarNote
 
 HUGE_IDS = [10**20, 2**63, 9223372036854775807]
+IMPORT_CSV = GOOD
+PTV_JSON = (Path(__file__).parents[1] / "interop" / "tests" / "data" / "ptv_page.json").read_text()
 
 
 def state() -> tuple:
@@ -202,6 +209,27 @@ def test_a_nul_in_a_query_string_or_the_login_is_refused(client, network):
     )
     client.force_login(network.coordinator)
     refused_page(client.get(reverse("network:directory"), {"q": "Mikko\x00"}), NUL_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("verkosto.csv", IMPORT_CSV.replace("Riikka Laine", "Riikka\x00Laine").encode()),
+        ("verkosto.csv", IMPORT_CSV.encode("utf-16")),  # NUL bytes all through
+        ("ptv.json", PTV_JSON.replace("Järvelän Perheklubi ry", "Perhe\\u0000klubi").encode()),
+    ],
+)
+def test_a_nul_in_an_uploaded_file_is_refused(client, network, name, data):
+    client.force_login(network.admin)
+    before = (Organisation.objects.count(), Professional.objects.count())
+    html = refused_page(
+        client.post(reverse("network:import"), {"file": SimpleUploadedFile(name, data)}),
+        "Tiedostossa ”file” on NUL-merkkejä",
+    )
+    assert "UTF-8" in html
+    assert "network_import" not in client.session
+    assert client.post(reverse("network:import"), {"confirm": "1"}).status_code == 200
+    assert (Organisation.objects.count(), Professional.objects.count()) == before
 
 
 # ---- bodies over the upload limit ---------------------------------------------------
