@@ -169,7 +169,7 @@ def network(size: int, coordinator: Client, convener: Client, actor: User) -> No
             f"{time.perf_counter() - start:.1f} s"
         )
     start = time.perf_counter()
-    exported = export_network()
+    exported = export_network(actor)
     print(f"CSV export of {exported.count(chr(10))} rows: {time.perf_counter() - start:.2f} s")
     measure(
         "directory search, expertise filter",

@@ -282,10 +282,12 @@ def _membership(row, actor, report, source) -> None:
     report.done["membership_created"] += 1
 
 
-def export_network(organisations=None) -> str:
-    """The directory as the same CSV format: importing it back changes nothing."""
-    organisations = organisations if organisations is not None else Organisation.objects.all()
-    organisations = organisations.prefetch_related("municipalities").order_by("name")
+def export_network(actor: Actor) -> str:
+    """The directory the actor keeps, as the same CSV format: importing it
+    back changes nothing."""
+    organisations = (
+        access.organisations_managed_by(actor).prefetch_related("municipalities").order_by("name")
+    )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
@@ -303,7 +305,8 @@ def export_network(organisations=None) -> str:
             }
         )
     people = (
-        Professional.objects.filter(organisation__in=organisations)
+        access.professionals_managed_by(actor)
+        .filter(organisation__in=organisations)
         .select_related("organisation", "municipality")
         .prefetch_related("expertise")
         .order_by("organisation__name", "name")
@@ -324,7 +327,8 @@ def export_network(organisations=None) -> str:
             }
         )
     teams = (
-        FamilyCentreTeam.objects.select_related("municipality")
+        access.teams_managed_by(actor)
+        .select_related("municipality")
         .prefetch_related("members")
         .order_by("municipality__name", "name")
     )

@@ -30,6 +30,7 @@ from yhdessa.network.models import (
     Expertise,
     FamilyCentreArea,
     InvitationPractice,
+    Municipality,
     Region,
     TaskArea,
 )
@@ -203,15 +204,25 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     )
 
 
+def _own_municipality_id(request: HttpRequest) -> int | None:
+    """The municipality a coordinator adds areas and teams to. The system
+    administrator keeps every municipality and so names none here."""
+    town = access.directory_scope(request.user)
+    if town is None:
+        messages.error(
+            request,
+            _("Alueet, tiimit ja hyvinvointialueen lisää kunnan perhekeskuskoordinaattori."),
+        )
+    return town
+
+
 @require_POST
 @coordinator_required
 def area_new(request: HttpRequest) -> HttpResponse:
+    if (town := _own_municipality_id(request)) is None:
+        return redirect("network:manage")
     try:
-        create_area(
-            actor=request.user,
-            name=request.POST.get("name", ""),
-            municipality_id=request.user.municipality_id,
-        )
+        create_area(actor=request.user, name=request.POST.get("name", ""), municipality_id=town)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -222,10 +233,12 @@ def area_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 @coordinator_required
 def region_set(request: HttpRequest) -> HttpResponse:
+    if (town := _own_municipality_id(request)) is None:
+        return redirect("network:manage")
     try:
         set_region(
             actor=request.user,
-            municipality=request.user.municipality,
+            municipality=Municipality.objects.get(pk=town),
             region_name=request.POST.get("region", ""),
         )
     except ValidationError as error:
@@ -238,11 +251,11 @@ def region_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 @coordinator_required
 def team_new(request: HttpRequest) -> HttpResponse:
+    if (town := _own_municipality_id(request)) is None:
+        return redirect("network:manage")
     try:
         team = create_team(
-            actor=request.user,
-            name=request.POST.get("name", ""),
-            municipality_id=request.user.municipality_id,
+            actor=request.user, name=request.POST.get("name", ""), municipality_id=town
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -341,7 +354,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        export_network(access.organisations_managed_by(request.user)),
+        export_network(request.user),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="yhdessa-verkosto.csv"'

@@ -123,7 +123,7 @@ def test_semicolon_files_from_finnish_spreadsheets_are_read(network):
 
 def test_export_round_trips(network):
     import_network(GOOD.encode(), actor=network.admin, apply=True)
-    exported = export_network()
+    exported = export_network(network.admin)
     assert exported.splitlines()[0] == HEADER.strip()
     changes = DirectoryChange.objects.count()
     report = import_network(exported.encode(), actor=network.admin, apply=True)
