@@ -288,7 +288,7 @@ def require_convener(actor, meeting: Meeting) -> Professional:
     professional = require_professional(actor)
     if meeting.convener_id != professional.pk:
         raise PermissionDenied(
-            _("Vain koollekutsuja voi kirjata ja muuttaa tapaamista ja sen suunnitelmaa.")
+            _("Vain koollekutsuja voi kirjata tapaamisen ja suunnitelman ja muuttaa niitä.")
         )
     return professional
 
@@ -452,7 +452,7 @@ def directory_scope(actor) -> int | None:
     municipality (the system administrator). Refuses anyone else."""
     if isinstance(actor, SystemActor):
         if actor.municipality_id is None:
-            raise PermissionDenied(_("Järjestelmän toimija nimeää kuntansa."))
+            raise PermissionDenied(_("Järjestelmän toimijalle on annettava kunta."))
         return actor.municipality_id
     if is_system_admin(actor):
         return None

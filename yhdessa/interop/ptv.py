@@ -194,7 +194,9 @@ def _organisation(item, actor, report, known, source) -> None:
             and not access.organisations_managed_by(actor).filter(pk=existing.pk).exists()
         ):
             report.notes.append(
-                _("%(name)s ei palvele kuntaasi; sen tietoja ylläpitää oma kuntansa.")
+                _(
+                    "%(name)s ei palvele kuntaasi; sen tietoja ylläpitävät kunnat, joita se palvelee."
+                )
                 % {"name": name}
             )
             return

@@ -31,7 +31,9 @@ class MeetingTimeForm(forms.Form):
         required=False,
     )
     confirm_booking = forms.BooleanField(
-        label=_("Varaan ajan päällekkäisyydestä huolimatta (olen sopinut asiasta heidän kanssaan)"),
+        label=_(
+            "Varaan ajan päällekkäisyydestä huolimatta (olen sopinut asiasta varattujen henkilöiden kanssa)"
+        ),
         required=False,
     )
     # A one-time token: sending the same form twice (Back and save again, a

@@ -200,7 +200,7 @@ def save_organisation(
             raise PermissionDenied(
                 _(
                     "Voit liittää organisaation vain omaan kuntaasi tai poistaa sen siitä; "
-                    "muiden kuntien tiedot ylläpitävät ne itse."
+                    "muiden kuntien tietoja ylläpitävät kunnat itse."
                 )
             )
     if scope is not None and area_ids is not None:

@@ -185,7 +185,7 @@ def professional_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 messages.warning(
                     request,
                     ngettext(
-                        "%(count)d perhe odottaa uutta vastuutyöntekijää: nimeä hänelle uusi.",
+                        "%(count)d perhe odottaa uutta vastuutyöntekijää: nimeä perheelle uusi.",
                         "%(count)d perhettä odottaa uutta vastuutyöntekijää: nimeä heille uusi.",
                         count,
                     )
