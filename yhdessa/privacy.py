@@ -195,8 +195,9 @@ def _phone_numbers(text: str) -> list[str]:
     found = []
     for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION):
         raw = match.raw_string.strip()
-        if raw.count("(") != raw.count(")"):  # "(040 123 4567" from "(soita 040 ...)"
-            raw = raw.lstrip("( ").rstrip(") ")
+        opened = raw.count("(") + raw.count("[")
+        if opened != raw.count(")") + raw.count("]"):  # "(040 123 4567" from "(soita 040 …)"
+            raw = raw.lstrip("([ ").rstrip(")] ")
         found.append(raw)
     return found
 

@@ -149,6 +149,9 @@ def unauthorised(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's own words, for a body that is no JSON at all
+        return _json_error(request, 400, _("Pyynnön sisältö ei ole kelvollista JSONia."))
     return _json_error(request, exc.status_code, str(exc))
 
 

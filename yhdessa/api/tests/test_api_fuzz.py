@@ -373,6 +373,17 @@ def test_a_body_over_the_upload_limit_is_refused_as_json(client, headers, bodies
 
 
 @pytest.mark.parametrize(
+    "body", ["{", "not json", "[" * 100_000 + "]" * 100_000, b"\xff\xfe", '{"a": 1}{}']
+)
+def test_a_body_that_is_no_json_is_refused_in_finnish(client, headers, body):
+    before = state()
+    response = send(client, headers, "post", "/concerns", body)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Pyynnön sisältö ei ole kelvollista JSONia."
+    assert state() == before
+
+
+@pytest.mark.parametrize(
     "method, path",
     [
         ("get", "/meetings/{}"),
