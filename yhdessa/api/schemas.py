@@ -12,11 +12,6 @@ Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 Flag = StrictBool
 
 
-class ExpertiseOut(Schema):
-    code: str
-    name: str
-
-
 class MemberOut(Schema):
     id: int
     name: str
