@@ -98,8 +98,9 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
 
         def work() -> str | None:
             nonlocal warnings, booked
-            try:
-                meeting = convene_meeting(
+            meeting, warnings, booked = _time_change(
+                form,
+                lambda: convene_meeting(
                     actor=request.user,
                     concern=concern,
                     starts_at=form.starts_at(),
@@ -109,18 +110,12 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
                     team_id=team.pk if team else None,
                     confirm_practice_exceptions=data["acknowledge"],
                     confirm_double_booking=data["confirm_booking"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PracticeNotKept as refusal:
-                # The page shows why and asks the convener to confirm.
-                warnings = refusal.warnings
-            except DoubleBooked as refusal:
-                booked = refusal.warnings
-            else:
-                messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
-                return reverse("meetings:detail", args=[meeting.pk])
-            return None
+                ),
+            )
+            if meeting is None:
+                return None
+            messages.success(request, _("Kutsut lähtevät nyt kutsutuille ja perheelle."))
+            return reverse("meetings:detail", args=[meeting.pk])
 
         if location := submit_once(request, "convene", work):
             return redirect(location)
@@ -150,6 +145,23 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     }
     template = "meetings/partials/people.html" if request.htmx else "meetings/convene.html"
     return render(request, template, context)
+
+
+def _time_change(form, change) -> tuple[object | None, list[str], list[str]]:
+    """Run a convening or a move. Bad input goes on the form; a broken
+    practice or a double booking comes back as warnings for the convener to
+    confirm (the page asks, then sends again)."""
+    try:
+        return change(), [], []
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except PracticeNotKept as refusal:
+        return None, refusal.warnings, []
+    except DoubleBooked as refusal:
+        return None, [], refusal.warnings
+    except Conflict as error:
+        form.add_error(None, error.message)
+    return None, [], []
 
 
 def _people_rows(people, chosen: set[str], request: HttpRequest, team=None) -> list[tuple]:
@@ -291,8 +303,9 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
         def work() -> str | None:
             nonlocal warnings, booked
-            try:
-                reschedule_meeting(
+            moved, warnings, booked = _time_change(
+                form,
+                lambda: reschedule_meeting(
                     actor=request.user,
                     meeting=meeting,
                     starts_at=form.starts_at(),
@@ -301,20 +314,12 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                     confirm_practice_exceptions=data["acknowledge"],
                     confirm_double_booking=data["confirm_booking"],
                     seen_sequence=data["sequence"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PracticeNotKept as refusal:
-                # The page shows why and asks the convener to confirm.
-                warnings = refusal.warnings
-            except DoubleBooked as refusal:
-                booked = refusal.warnings
-            except Conflict as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Uusi aika lähtee kaikille kutsutuille ja perheelle."))
-                return reverse("meetings:detail", args=[meeting.pk])
-            return None
+                ),
+            )
+            if moved is None:
+                return None
+            messages.success(request, _("Uusi aika lähtee kaikille kutsutuille ja perheelle."))
+            return reverse("meetings:detail", args=[meeting.pk])
 
         if location := submit_once(request, f"reschedule:{meeting.pk}", work):
             return redirect(location)
