@@ -496,51 +496,44 @@ def change_actor(actor) -> User | None:
     return None if isinstance(actor, SystemActor) else actor
 
 
+def _in_scope(actor, model, rule) -> QuerySet:
+    """The model's rows within the actor's directory scope: ``rule(town)``
+    for a coordinator or a system actor, all for the administrator, none
+    for anyone else."""
+    try:
+        scope = directory_scope(actor)
+    except PermissionDenied:
+        return model.objects.none()
+    return model.objects.all() if scope is None else model.objects.filter(rule(scope))
+
+
 def organisations_managed_by(actor) -> QuerySet[Organisation]:
     """A coordinator keeps the organisations serving their municipality, and
     those not yet tied to any."""
-    try:
-        scope = directory_scope(actor)
-    except PermissionDenied:
-        return Organisation.objects.none()
-    if scope is None:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        Q(municipalities=scope)
-        | ~Exists(Organisation.municipalities.through.objects.filter(organisation=OuterRef("pk")))
-    ).distinct()
+    untied = ~Exists(
+        Organisation.municipalities.through.objects.filter(organisation=OuterRef("pk"))
+    )
+    return _in_scope(actor, Organisation, lambda town: Q(pk__in=_serving(town)) | untied)
+
+
+def _serving(town: int):
+    return Organisation.municipalities.through.objects.filter(municipality_id=town).values(
+        "organisation_id"
+    )
 
 
 def professionals_managed_by(actor) -> QuerySet[Professional]:
-    try:
-        scope = directory_scope(actor)
-    except PermissionDenied:
-        return Professional.objects.none()
-    if scope is None:
-        return Professional.objects.all()
-    return Professional.objects.filter(municipality_id=scope)
+    return _in_scope(actor, Professional, lambda town: Q(municipality_id=town))
 
 
 def teams_managed_by(actor) -> QuerySet[FamilyCentreTeam]:
-    try:
-        scope = directory_scope(actor)
-    except PermissionDenied:
-        return FamilyCentreTeam.objects.none()
-    if scope is None:
-        return FamilyCentreTeam.objects.all()
-    return FamilyCentreTeam.objects.filter(municipality_id=scope)
+    return _in_scope(actor, FamilyCentreTeam, lambda town: Q(municipality_id=town))
 
 
 def changes_visible_to(user) -> QuerySet[DirectoryChange]:
     """A coordinator reads their own municipality's directory history; the
     system administrator reads all of it."""
-    try:
-        scope = directory_scope(user)
-    except PermissionDenied:
-        return DirectoryChange.objects.none()
-    if scope is None:
-        return DirectoryChange.objects.all()
-    return DirectoryChange.objects.filter(municipality_id=scope)
+    return _in_scope(user, DirectoryChange, lambda town: Q(municipality_id=town))
 
 
 def change_municipality_id(actor, instance) -> int | None:

@@ -15,6 +15,17 @@ MAX_DURATION = timedelta(minutes=480)
 HORIZON = timedelta(days=120)
 
 
+def _scheduled_with(ids: set[int], *, starts_at: datetime, ends_at: datetime):
+    """Scheduled meetings of these people (convener or invitee) that start
+    early enough to overlap [starts_at, ends_at)."""
+    return Meeting.objects.filter(
+        Q(convener_id__in=ids) | Q(invitations__professional_id__in=ids),
+        status=Meeting.Status.SCHEDULED,
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - MAX_DURATION,
+    ).distinct()
+
+
 def busy_meetings(
     professional_ids, *, starts_at: datetime, ends_at: datetime, exclude: int | None = None
 ) -> list[tuple[Professional, Meeting]]:
@@ -24,14 +35,8 @@ def busy_meetings(
     if not ids:
         return []
     candidates = (
-        Meeting.objects.filter(
-            Q(convener_id__in=ids) | Q(invitations__professional_id__in=ids),
-            status=Meeting.Status.SCHEDULED,
-            starts_at__lt=ends_at,
-            starts_at__gt=starts_at - MAX_DURATION,
-        )
+        _scheduled_with(ids, starts_at=starts_at, ends_at=ends_at)
         .exclude(pk=exclude)
-        .distinct()
         .select_related("convener")
         .prefetch_related("invitations__professional")
     )
@@ -50,15 +55,8 @@ def busy_times(professional_ids, *, now: datetime) -> list[tuple[datetime, datet
     ids = set(professional_ids)
     if not ids:
         return []
-    meetings = (
-        Meeting.objects.filter(
-            Q(convener_id__in=ids) | Q(invitations__professional_id__in=ids),
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gt=now - MAX_DURATION,
-            starts_at__lt=now + HORIZON,
-        )
-        .distinct()
-        .only("starts_at", "duration_minutes")
+    meetings = _scheduled_with(ids, starts_at=now, ends_at=now + HORIZON).only(
+        "starts_at", "duration_minutes"
     )
     return sorted((m.starts_at, m.ends_at) for m in meetings)
 
