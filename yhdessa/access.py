@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -366,14 +366,16 @@ def read_meeting(
     return meeting
 
 
-def concern_detail_queryset() -> QuerySet[Concern]:
+def concern_detail_queryset(user) -> QuerySet[Concern]:
+    """A concern with its topics and the meetings of it this user may see
+    (an expert invited to one meeting does not see the family's others)."""
     return Concern.objects.select_related(
         "family__municipality", "convener__organisation"
-    ).prefetch_related("topics", "meetings")
+    ).prefetch_related("topics", Prefetch("meetings", queryset=meetings_visible_to(user)))
 
 
 def read_concern(user, pk: int, *, action: Action = Action.READ, via_api: bool = False) -> Concern:
-    concern = concern_detail_queryset().filter(pk=pk).first()
+    concern = concern_detail_queryset(user).filter(pk=pk).first()
     why = reason_for_concern(user, concern) if concern is not None else None
     if why is None or not _allowed(user, action, None, concern):
         _refuse(user, why is not None)

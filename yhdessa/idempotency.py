@@ -10,15 +10,20 @@ second meeting, no second set of messages.
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdessa.accounts.models import IdempotencyKey
+from yhdessa.api.auth import bearer_key, token_owner
+from yhdessa.audit.services import noting_reads, record_reads_again
 
 MAX_KEY = 100
+KEPT_FOR = timedelta(hours=24)
 FORM_FIELD = "once"
 
 
@@ -31,7 +36,9 @@ def _digest(data: bytes) -> str:
 
 
 def _claim(client: str, key: str, request_hash: str) -> IdempotencyKey | None:
-    """Insert the key (None), or return the row of the earlier use of it."""
+    """Insert the key (None), or return the row of the earlier use of it.
+    Keys are kept for a day: the answers they keep hold family data."""
+    IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(client=client, key=key, request_hash=request_hash)
@@ -79,25 +86,33 @@ class ApiIdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get("Idempotency-Key")
-        auth = request.headers.get("Authorization", "")
         if (
             key is None
             or request.method not in ("POST", "PUT", "PATCH", "DELETE")
             or not request.path.startswith("/api/")
-            or not auth
         ):
+            return self.get_response(request)
+        # Only a valid token of someone who has not left has kept answers:
+        # anyone else is answered by the API itself (401), never from here.
+        owner = token_owner(bearer_key(request))
+        if owner is None:
             return self.get_response(request)
         if not 1 <= len(key) <= MAX_KEY:
             return JsonResponse(
                 {"detail": _("Idempotency-Key on 1–100 merkkiä pitkä.")}, status=400
             )
-        client = _digest(auth.encode())[:80]
+        client = _digest(bearer_key(request).encode())[:80]
         request_hash = _digest(request.method.encode() + request.path.encode() + request.body)
         with transaction.atomic():
             earlier = _claim(client, key, request_hash)
             if earlier is not None:
-                return self._repeat(earlier, request_hash)
-            response = self.get_response(request)
+                response = self._repeat(earlier, request_hash)
+                if response.status_code < 400:
+                    # The kept answer shows the family again: a read, logged.
+                    record_reads_again(user=owner[1], reads=earlier.reads)
+                return response
+            with noting_reads() as reads:
+                response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
                 return response
@@ -105,6 +120,7 @@ class ApiIdempotencyMiddleware:
                 status_code=response.status_code,
                 content_type=response.get("Content-Type", ""),
                 body=response.content,
+                reads=reads,
             )
         return response
 

@@ -2,9 +2,13 @@
 before any page; with OTP_REQUIRED, a user without one must set it up first."""
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
+
+from yhdessa import access
 
 # Pages a signed-in but unverified user may still reach.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
@@ -22,4 +26,20 @@ class TwoFactorMiddleware:
                     return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
             elif settings.OTP_REQUIRED:
                 return redirect("accounts:otp_setup")
+        return self.get_response(request)
+
+
+class EndedAccessMiddleware:
+    """Someone who has left has no access at all. Leaving through the app
+    ends the login at once; this catches a professional deactivated by any
+    other route (a script, the database): their session ends at the next
+    request, before any page opens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and access.has_left(request.user):
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         return self.get_response(request)

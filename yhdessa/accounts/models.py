@@ -65,6 +65,9 @@ class IdempotencyKey(models.Model):
     content_type = models.CharField(_("vastauksen tyyppi"), max_length=100, blank=True)
     body = models.BinaryField(_("vastaus"), blank=True, default=b"")
     location = models.CharField(_("osoite"), max_length=300, blank=True)
+    # The families the first answer read (family, what, why): giving the
+    # answer again reads them again, and is logged as such.
+    reads = models.JSONField(_("luetut tiedot"), default=list, blank=True)
     created_at = models.DateTimeField(_("luotu"), auto_now_add=True, db_index=True)
 
     class Meta:

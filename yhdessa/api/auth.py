@@ -20,15 +20,30 @@ def issue_token(user: User) -> str:
     return key
 
 
+def token_owner(key: str) -> tuple[ApiToken, User] | None:
+    """The token and its user, unless the token is unknown or its user has left."""
+    found = (
+        ApiToken.objects.select_related("user__professional", "user__municipality")
+        .filter(key_hash=hash_token(key), user__is_active=True)
+        .first()
+    )
+    if found is None or access.has_left(found.user):
+        return None
+    return found, found.user
+
+
+def bearer_key(request: HttpRequest) -> str:
+    """The token of an ``Authorization: Bearer ...`` header, or ''."""
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = (
-            ApiToken.objects.select_related("user__professional", "user__municipality")
-            .filter(key_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
-        if found is None or access.has_left(found.user):
+        owner = token_owner(token)
+        if owner is None:
             return None
+        found, user = owner
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
-        return found.user
+        request.user = user
+        return user

@@ -17,7 +17,7 @@ from yhdessa.accounts.models import User
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.notify.services import Attachment, queue_message, retry
+from yhdessa.notify.services import Attachment, queue_message, retry, withdraw_waiting
 
 Kind = OutboxMessage.Kind
 
@@ -76,6 +76,12 @@ def _idempotency_key(meeting: Meeting, kind: str, recipient: str) -> str:
 def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: str = "") -> None:
     """One message per invitee with an email, and one to the family; call in
     the transaction of the change."""
+    # A move or a cancel replaces whatever of the meeting still waits to be
+    # sent (e.g. an invitation retrying after a failure): the old time or a
+    # cancelled meeting never reaches anyone after the news.
+    withdraw_waiting(
+        meeting_id=meeting.pk, keep_prefix=f"meeting:{meeting.pk}:seq{meeting.sequence}:"
+    )
     invitations = list(
         meeting.invitations.select_related("professional").prefetch_related(
             "professional__expertise"

@@ -121,7 +121,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
             return redirect(location)
     # A slot is offered as free only when nobody of the team (or of those
     # ticked) is booked then.
-    ticked = {int(i) for i in form["invitees"].value() or [] if str(i).isdigit()}
+    ticked = {int(i) for i in form["invitees"].value() or [] if str(i).isdigit() and len(i) < 19}
     team_people = {p.pk for p in people} if team else set()
     context = {
         "concern": concern,

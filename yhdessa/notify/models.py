@@ -25,6 +25,9 @@ class OutboxMessage(models.Model):
         SENDING = "sending", _("lähettämässä")
         SENT = "sent", _("lähetetty")
         FAILED = "failed", _("lähetys epäonnistui")
+        # A newer message to the same person (a moved time, a cancellation)
+        # took its place before it was sent: it is never sent.
+        REPLACED = "replaced", _("korvattu uudemmalla viestillä")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("sähköposti")

@@ -270,6 +270,21 @@ def deliver_due(*, now: datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
+def withdraw_waiting(*, meeting_id: int, keep_prefix: str) -> int:
+    """Messages of a meeting still waiting to be sent (pending or failed)
+    will never be: a newer round of messages takes their place. Call in the
+    transaction that queues the newer ones; those whose idempotency key
+    starts with ``keep_prefix`` (the newer round itself) stay. A message
+    already being sent cannot be stopped."""
+    return (
+        OutboxMessage.objects.filter(
+            meeting_id=meeting_id, status__in=[Status.PENDING, Status.FAILED]
+        )
+        .exclude(idempotency_key__startswith=keep_prefix)
+        .update(status=Status.REPLACED, next_attempt_at=None)
+    )
+
+
 def retry(message: OutboxMessage) -> OutboxMessage:
     """Try a failed message again now, from the first attempt. The caller
     decides who may ask for it."""

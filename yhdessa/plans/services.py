@@ -55,14 +55,16 @@ def record_star_notes(
     warnings = [] if confirm_identifying else identifying_data_warnings(texts)
     if warnings:
         raise IdentifyingDataFound(warnings)
-    existing = {n.area_id: n for n in meeting.star_notes.all()}
+    # Read under the meeting's lock, not from the page's earlier load: two
+    # open pages saving in turn see each other's notes.
+    existing = {n.area_id: n for n in StarNote.objects.filter(meeting=locked)}
     for number, (strengths, concerns) in clean.items():
         area = areas[number]
         note = existing.get(area.pk)
         if note is None:
             if strengths or concerns:
                 StarNote.objects.create(
-                    meeting=meeting, area=area, strengths=strengths, concerns=concerns
+                    meeting=locked, area=area, strengths=strengths, concerns=concerns
                 )
         elif strengths or concerns:
             note.strengths, note.concerns = strengths, concerns
@@ -129,12 +131,15 @@ def record_plan(
         errors["follow_up"] = _("Teksti on liian pitkä (enintään 2000 merkkiä).")
     lead_ids = list(dict.fromkeys(lead_ids))
     at_the_table = {meeting.convener_id} | {i.professional_id for i in meeting.invitations.all()}
-    leads = list(Professional.objects.select_related("organisation").filter(pk__in=lead_ids))
+    leads = list(
+        Professional.objects.select_related("organisation").filter(pk__in=lead_ids, is_active=True)
+    )
     if not 1 <= len(lead_ids) <= 2:
         errors["lead_professionals"] = _("Nimeä yksi vastuutyöntekijä tai vastuutyöntekijäpari.")
     elif len(leads) != len(lead_ids) or not set(lead_ids) <= at_the_table:
         errors["lead_professionals"] = _(
-            "Vastuutyöntekijän pitää olla tapaamiseen kutsuttu ammattilainen."
+            "Vastuutyöntekijän pitää olla tapaamiseen kutsuttu ammattilainen, joka toimii "
+            "yhä verkostossa."
         )
     elif not all(p.organisation.is_public for p in leads):
         errors["lead_professionals"] = _(
@@ -198,6 +203,12 @@ def replace_lead(*, actor: User, plan: JointPlan, new_lead_id: int) -> JointPlan
             }
         )
     staying = [p for p in plan.lead_professionals.all() if p.is_active]
-    if new_lead not in staying:
-        plan.lead_professionals.set([*staying, new_lead][-2:])
+    if staying:
+        # Checked under the plan's lock: another coordinator (or another tab)
+        # named a lead meanwhile.
+        raise Conflict(
+            _("Perheelle on jo nimetty vastuutyöntekijä: %(names)s.")
+            % {"names": ", ".join(p.name for p in staying)}
+        )
+    plan.lead_professionals.set([new_lead])
     return plan

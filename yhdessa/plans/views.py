@@ -20,7 +20,12 @@ from yhdessa.web import add_service_errors
 def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = access.read_meeting(request.user, meeting_pk, action=access.Action.MANAGE)
     plan = access.plan_queryset().filter(meeting=meeting).first()
-    candidates = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
+    # Someone who has left the network is no longer named a lead.
+    candidates = [
+        p
+        for p in [meeting.convener] + [i.professional for i in meeting.invitations.all()]
+        if p.is_active
+    ]
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
@@ -94,6 +99,8 @@ def leads_needed(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+            except Conflict as error:
+                messages.error(request, error.message)
             else:
                 messages.success(request, _("Uusi vastuutyöntekijä on nimetty."))
         return redirect("plans:leads_needed")
