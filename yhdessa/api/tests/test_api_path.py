@@ -140,6 +140,18 @@ def test_the_api_token_command_prints_a_working_token(client, network, capsys):
     assert response.status_code == 200
 
 
+def test_someone_who_has_left_gets_no_token(network):
+    from django.core.management import CommandError
+
+    from yhdessa.network.services import save_professional
+
+    save_professional(
+        actor=network.coordinator, professional=network.people["sanna"], data={"is_active": False}
+    )
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("api_token", "convener")
+
+
 def test_without_a_token_the_answer_is_401_json(client, network):
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         response = client.get("/api/v1/teams", headers=headers)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.api.auth import issue_token
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username: str, **options):
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
+        user = User.objects.filter(username=username).first()
+        # Someone who has left gets no token: it would not work anyway.
+        if user is None or access.has_left(user):
             raise CommandError(f"No active user named {username!r}.")
         self.stdout.write(issue_token(user))
