@@ -246,15 +246,20 @@ def dead_smtp(settings):
 @pytest.fixture
 def planned_meeting(network, held_meeting):
     """A meeting held last week whose joint plan Mikko (``member``) leads."""
+    plan_for(network, held_meeting)
+    return held_meeting
+
+
+def plan_for(network: Network, meeting, lead: str = "mikko"):
+    """The joint plan of a held meeting, written by its convener."""
     from yhdessa.plans.services import record_plan
 
-    record_plan(
+    return record_plan(
         actor=network.convener,
-        meeting=held_meeting,
+        meeting=meeting,
         matters=["Iltarutiini"],
         actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
         follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
+        lead_ids=[network.people[lead].pk],
         next_contact=timezone.localdate() + timedelta(days=7),
     )
-    return held_meeting

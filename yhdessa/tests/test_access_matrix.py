@@ -16,7 +16,7 @@ any row.
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, meeting_for, next_thursday_at
+from conftest import PASSWORD, meeting_for, next_thursday_at, plan_for
 from yhdessa.accounts.models import User
 from yhdessa.api.auth import issue_token
 from yhdessa.audit.models import AccessLogEntry
@@ -25,7 +25,7 @@ from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.services import save_professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.plans.models import JointPlan, PlanAction, StarNote
-from yhdessa.plans.services import record_plan, record_star_notes
+from yhdessa.plans.services import record_star_notes
 
 ROLES = [
     "convener",
@@ -49,9 +49,6 @@ READ = "read"
 
 @pytest.fixture
 def family(network):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     leena, antti = network.people["leena"], network.people["antti"]
     leena.user = User.objects.create_user("invited", password=PASSWORD)
@@ -63,15 +60,7 @@ def family(network):
         network, held=True, starts_at=starts, invitees=("mikko", "leena", "antti")
     )
     record_star_notes(actor=network.convener, meeting=meeting, notes={1: ("Leikki sujuu", "Uni")})
-    record_plan(
-        actor=network.convener,
-        meeting=meeting,
-        matters=["Iltarutiini"],
-        actions=[{"where": "home", "text": "Kuvallinen iltarutiini"}],
-        follow_up="Mikko soittaa.",
-        lead_ids=[network.people["mikko"].pk],
-        next_contact=timezone.localdate() + timedelta(days=7),
-    )
+    plan_for(network, meeting)
     users = {
         "convener": network.convener,
         "invited": leena.user,
