@@ -14,10 +14,11 @@ class Conflict(Exception):
 
 class PracticeNotKept(Exception):
     """The chosen time breaks the team's invitation practice and the convener
-    has not confirmed that they convene anyway."""
+    has not confirmed that they convene anyway. The warnings are the
+    practice's Breach objects (code and parameters; ``str()`` gives the text)."""
 
-    def __init__(self, warnings: list[str]) -> None:
-        super().__init__("; ".join(warnings))
+    def __init__(self, warnings: list) -> None:
+        super().__init__("; ".join(map(str, warnings)))
         self.warnings = warnings
 
 

@@ -236,6 +236,8 @@ LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("suomi")), ("sv", _("svenska")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "yhdessa" / "locale"]
 USE_I18N = True
+# Times as each language writes them in Finland ("klo 8.00", "kl. 8.00", "8:00").
+FORMAT_MODULE_PATH = ["yhdessa.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True
 

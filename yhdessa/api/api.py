@@ -22,6 +22,7 @@ from yhdessa.meetings.services import (
     record_meeting_held,
     reschedule_meeting,
 )
+from yhdessa.meetings.warnings import warning_texts
 from yhdessa.network.practice import describe_practice
 from yhdessa.network.queries import teams_invitable_by
 from yhdessa.plans.pdf import plan_pdf
@@ -211,7 +212,7 @@ def _meeting_out(meeting) -> dict:
             for i in meeting.invitations.all()
         ],
         "family_invited": any(m.to_family for m in meeting.messages.all()),
-        "practice_warnings": meeting.practice_warnings,
+        "practice_warnings": warning_texts(meeting.practice_warnings),
         "sequence": meeting.sequence,
         "family_present": meeting.family_present,
         "has_plan": hasattr(meeting, "plan"),

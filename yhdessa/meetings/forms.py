@@ -1,8 +1,20 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from yhdessa.meetings.services import (
+    FAMILY_ALWAYS_PRESENT,
+    MAX_INVITEES,
+    PLACE_MAX_LENGTH,
+    check_time_and_place,
+)
+from yhdessa.web import add_service_errors
+
+# A service names the moment "starts_at"; the page asks for it as a date and a time.
+SERVICE_FIELDS = {"starts_at": "date"}
 
 DURATIONS = [(m, _("%(m)d min") % {"m": m}) for m in (30, 45, 60, 75, 90, 120, 150, 180)]
 
@@ -21,7 +33,7 @@ class MeetingTimeForm(forms.Form):
     )
     place = forms.CharField(
         label=_("Paikka"),
-        max_length=200,
+        max_length=PLACE_MAX_LENGTH,
         help_text=_("Missä perhe toivoo tapaavansa?"),
         error_messages={"required": _("Kerro paikka (perheen toive).")},
         widget=forms.TextInput(attrs={"list": "places"}),
@@ -45,6 +57,36 @@ class MeetingTimeForm(forms.Form):
             datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
         )
 
+    def clean(self):
+        """The service's own rules for the time and the place, asked here too,
+        so that the page shows every error at once, each next to its field."""
+        data = super().clean()
+        now = timezone.now()
+        # What is missing or malformed already has its error: the rest is asked.
+        has_time = "date" in data and "time" in data
+        _start, _place, errors = check_time_and_place(
+            starts_at=self.starts_at() if has_time else now + timedelta(days=1),
+            duration_minutes=data.get("duration_minutes") or 90,
+            place=data["place"] if "place" in data else "-",
+            now=now,
+        )
+        if errors:
+            self.add_service_errors(ValidationError(errors))
+        return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """A service's refusal on the form: each message next to its field
+        (a field that already has an error keeps just that one)."""
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {
+                    SERVICE_FIELDS.get(field, field): messages
+                    for field, messages in error.error_dict.items()
+                    if SERVICE_FIELDS.get(field, field) not in self.errors
+                }
+            )
+        add_service_errors(self, error)
+
 
 class ConveneForm(MeetingTimeForm):
     invitees = forms.MultipleChoiceField(
@@ -56,6 +98,12 @@ class ConveneForm(MeetingTimeForm):
     def __init__(self, *args, professionals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
+
+    def clean_invitees(self) -> list[str]:
+        invitees = self.cleaned_data["invitees"]
+        if len(invitees) > MAX_INVITEES:
+            raise ValidationError(_("Enintään %(n)d kutsuttavaa.") % {"n": MAX_INVITEES})
+        return invitees
 
 
 class RescheduleForm(MeetingTimeForm):
@@ -87,7 +135,11 @@ class HeldForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    family_present = forms.BooleanField(label=_("Perhe oli paikalla"), required=False)
+    # Required here as in the service: refused next to its box together with
+    # whatever else is wrong.
+    family_present = forms.BooleanField(
+        label=_("Perhe oli paikalla"), error_messages={"required": FAMILY_ALWAYS_PRESENT}
+    )
 
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)

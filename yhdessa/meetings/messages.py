@@ -7,6 +7,7 @@ plain data; the outbox (yhdessa.notify) knows nothing of meetings.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa.access import require_convener
 from yhdessa.accounts.models import User
+from yhdessa.formats import time_of_day
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.notify.models import OutboxMessage
@@ -22,9 +24,9 @@ from yhdessa.notify.services import Attachment, queue_message, retry, withdraw_w
 Kind = OutboxMessage.Kind
 
 SUBJECTS = {
-    Kind.INVITATION: gettext_lazy("Kutsu: Yhdessä aika %(date)s klo %(start)s"),
-    Kind.UPDATE: gettext_lazy("Muuttunut aika: Yhdessä aika %(date)s klo %(start)s"),
-    Kind.CANCELLATION: gettext_lazy("Peruttu: Yhdessä aika %(date)s klo %(start)s"),
+    Kind.INVITATION: gettext_lazy("Kutsu: %(title)s %(date)s %(time)s"),
+    Kind.UPDATE: gettext_lazy("Muuttunut aika: %(title)s %(date)s %(time)s"),
+    Kind.CANCELLATION: gettext_lazy("Peruttu: %(title)s %(date)s %(time)s"),
 }
 
 
@@ -46,10 +48,11 @@ def _message_texts(
             "to_family": to_family,
             "kind": kind,
             "note": note,
+            "title": str(meeting.title),
             "date": formats.date_format(when, "DATE_FORMAT"),
             "weekday": formats.date_format(when, "l"),
-            "start": formats.time_format(when, "TIME_FORMAT"),
-            "end": formats.time_format(timezone.localtime(meeting.ends_at), "TIME_FORMAT"),
+            "time": time_of_day(when),
+            "times": time_of_day(when, meeting.ends_at),
             "invitations": invitations,
             "site_url": settings.SITE_URL,
         }
@@ -58,7 +61,7 @@ def _message_texts(
         method = "CANCEL" if kind == Kind.CANCELLATION else "REQUEST"
         ics = meeting_ics(
             meeting,
-            summary=_("Yhdessä aika"),
+            summary=str(meeting.title),
             description=_("Kutsuja: %(name)s. Paikka: %(place)s.")
             % {"name": meeting.convener.name, "place": meeting.place},
             method=method,
@@ -134,6 +137,22 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
             meeting_id=meeting.pk,
             to_family=True,
         )
+    _replace_sent(meeting, invitations, family_told=bool(family.email))
+
+
+def _replace_sent(meeting: Meeting, invitations: list[Invitation], *, family_told: bool) -> None:
+    """What was already sent of an earlier time is replaced too, for each
+    recipient who now gets the newer message: the message list shows the old
+    invitation as replaced (by the new time, or by the cancellation), not as
+    the meeting's current one. Its sent time stays."""
+    told = Q(professional_id__in=[i.professional_id for i in invitations if i.professional.email])
+    if family_told:
+        told |= Q(to_family=True)
+    OutboxMessage.objects.filter(
+        told, meeting_id=meeting.pk, status=OutboxMessage.Status.SENT
+    ).exclude(idempotency_key__startswith=f"meeting:{meeting.pk}:seq{meeting.sequence}:").update(
+        status=OutboxMessage.Status.REPLACED
+    )
 
 
 def resend_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:

@@ -41,6 +41,8 @@ class Meeting(models.Model):
     status = models.CharField(
         _("tila"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
+    # Codes and parameters, written out in the reader's language when shown
+    # (yhdessa.meetings.warnings), never stored sentences.
     practice_warnings = models.JSONField(
         _("kutsukäytännöstä poikkeaminen"),
         default=list,
@@ -48,6 +50,15 @@ class Meeting(models.Model):
         help_text=_("Varoitukset, jotka koollekutsuja kuittasi."),
     )
     family_present = models.BooleanField(_("perhe paikalla"), null=True, blank=True)
+    # A follow-up meeting (seurantatapaaminen): the held meeting it follows.
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("edellinen tapaaminen"),
+    )
     held_at = models.DateTimeField(_("kirjattu pidetyksi"), null=True, blank=True)
     # iCalendar SEQUENCE: raised whenever the invitation changes.
     sequence = models.PositiveIntegerField(default=0)
@@ -74,6 +85,15 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concern.family} {self.starts_at:%d.%m.%Y}"
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.follows_id is not None
+
+    @property
+    def title(self) -> str:
+        """What the meeting is called on its pages, in its messages and in the calendar."""
+        return _("Yhdessä ajan seurantatapaaminen") if self.is_follow_up else _("Yhdessä aika")
 
     @property
     def ends_at(self):

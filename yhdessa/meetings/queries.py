@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from yhdessa.families.models import Concern
-from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import FamilyCentreTeam, Professional
 from yhdessa.network.queries import professionals_with_expertise, team_for
 
@@ -82,3 +82,24 @@ def invitable_professionals(
             per_family = [r.expertise_id for r in team.roles.all() if r.kind == "per_family"]
             rule |= Q(municipality_id=town, expertise__in=per_family)
     return people.filter(rule).distinct()
+
+
+def previous_meeting(concern: Concern) -> Meeting | None:
+    """The concern's latest held meeting: a meeting convened after it is its
+    follow-up (seurantatapaaminen)."""
+    return (
+        Meeting.objects.filter(concern=concern, status=Meeting.Status.HELD)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+
+
+def previous_participants(meeting: Meeting | None) -> set[int]:
+    """Who was at the table of a held meeting: its convener and those who
+    attended."""
+    if meeting is None:
+        return set()
+    attended = meeting.invitations.filter(status=Invitation.Status.ATTENDED).values_list(
+        "professional_id", flat=True
+    )
+    return {meeting.convener_id, *attended}

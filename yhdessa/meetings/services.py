@@ -12,23 +12,31 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, DoubleBooked, PracticeNotKept
 from yhdessa.families.models import Concern
+from yhdessa.formats import day_and_time
 from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.meetings.queries import busy_meetings, invitable_professionals
+from yhdessa.meetings.queries import busy_meetings, invitable_professionals, previous_meeting
+from yhdessa.meetings.warnings import double_booking, double_booking_text, kept_on_move
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import team_for
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.privacy import check_no_identity_codes
+from yhdessa.privacy import check_no_identity_codes, identity_code_errors
 
 MAX_INVITEES = 15
+PLACE_MAX_LENGTH = Meeting._meta.get_field("place").max_length
+# The family is always at the table: said by the service and by the form.
+FAMILY_ALWAYS_PRESENT = gettext_lazy(
+    "Yhdessä aika pidetään aina perheen kanssa. Jos perhe ei päässyt paikalle, sovi uusi aika."
+)
 
 
 def _check_time_and_place(
@@ -47,21 +55,27 @@ def _check_time_and_place(
         errors["duration_minutes"] = _("Varatun ajan pitää olla 15–480 minuuttia.")
     if not place:
         errors["place"] = _("Kerro paikka (perheen toive).")
-    elif len(place) > 200:
-        errors["place"] = _("Paikka on liian pitkä (enintään 200 merkkiä).")
+    elif len(place) > PLACE_MAX_LENGTH:
+        errors["place"] = _("Paikka on liian pitkä (enintään %(n)d merkkiä).") % {
+            "n": PLACE_MAX_LENGTH
+        }
+    else:
+        errors.update(identity_code_errors(place=place))
     return starts_at, place, errors
 
 
+# The forms ask the same as the services, so that a page shows every error at once.
+check_time_and_place = _check_time_and_place
+
+
 def _double_booking_warnings(busy: list[tuple[Professional, Meeting]]) -> list[str]:
-    return [
-        _("%(name)s on jo varattu toiseen tapaamiseen %(when)s.")
-        % {
-            "name": person.name,
-            "when": formats.date_format(
-                timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
-            ),
-        }
-        for person, meeting in busy
+    return [double_booking_text(person.name, meeting.starts_at) for person, meeting in busy]
+
+
+def _stored_warnings(breaches, busy: list[tuple[Professional, Meeting]]) -> list[dict]:
+    """What the meeting keeps of the warnings: codes, written out when shown."""
+    return [b.as_json() for b in breaches] + [
+        double_booking(person.name, meeting.starts_at) for person, meeting in busy
     ]
 
 
@@ -157,7 +171,9 @@ def convene_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        practice_warnings=warnings + _double_booking_warnings(busy),
+        practice_warnings=_stored_warnings(warnings, busy),
+        # Convened after a held meeting of the concern: its follow-up.
+        follows=previous_meeting(concern),
     )
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
@@ -243,7 +259,8 @@ def reschedule_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        practice_warnings=warnings + _double_booking_warnings(busy),
+        practice_warnings=kept_on_move(meeting.practice_warnings)
+        + _stored_warnings(warnings, busy),
     )
     queue_meeting_messages(meeting, OutboxMessage.Kind.UPDATE)
     return meeting
@@ -284,25 +301,17 @@ def record_meeting_held(
     if meeting.starts_at > now:
         raise Conflict(
             _("Tapaaminen alkaa %(when)s; sen voi kirjata pidetyksi vasta alettuaan.")
-            % {
-                "when": formats.date_format(
-                    timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"
-                )
-            }
+            % {"when": day_and_time(meeting.starts_at)}
         )
+    errors = {}
     if family_present is not True:
-        raise ValidationError(
-            {
-                "family_present": _(
-                    "Yhdessä aika pidetään aina perheen kanssa. Jos perhe ei päässyt paikalle, "
-                    "sovi uusi aika."
-                )
-            }
-        )
+        errors["family_present"] = str(FAMILY_ALWAYS_PRESENT)
     invited = {i.professional_id: i for i in meeting.invitations.all()}
     unknown = set(attendee_ids) - set(invited)
     if unknown:
-        raise ValidationError({"attendees": _("Osallistujien pitää olla kutsuttuja.")})
+        errors["attendees"] = _("Osallistujien pitää olla kutsuttuja.")
+    if errors:
+        raise ValidationError(errors)
     for professional_id, invitation in invited.items():
         invitation.status = (
             Invitation.Status.ATTENDED

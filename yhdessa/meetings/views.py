@@ -15,19 +15,25 @@ from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, Practic
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
-from yhdessa.meetings.queries import busy_times, invitable_professionals
+from yhdessa.meetings.queries import (
+    busy_times,
+    invitable_professionals,
+    previous_meeting,
+    previous_participants,
+)
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
     record_meeting_held,
     reschedule_meeting,
 )
+from yhdessa.meetings.warnings import breach_groups, warning_groups
 from yhdessa.network.models import Expertise
 from yhdessa.network.practice import describe_practice, describe_team, next_slots
 from yhdessa.network.queries import teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
-from yhdessa.plans.services import record_star_notes
+from yhdessa.plans.services import STAR_NOTE_MAX_LENGTH, record_star_notes
 from yhdessa.web import add_service_errors
 
 START_PAGE_FAMILIES = 50
@@ -77,23 +83,26 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     practice = getattr(team, "practice", None) if team else None
     people = list(invitable_professionals(concern=concern, team=team).exclude(pk=me.pk))
     chosen = set(request.GET.getlist("expertise") or request.POST.getlist("expertise"))
+    previous = previous_meeting(concern)
     initial = {
         "place": (practice.places or [""])[0] if practice else "",
         "duration_minutes": getattr(practice, "default_duration_minutes", 90),
         "once": new_form_token(),
     }
-    if "slot" in request.GET:
-        try:
-            slot = timezone.localtime(datetime.fromisoformat(request.GET["slot"]))
-            initial.update(date=slot.date(), time=slot.time())
-        except (ValueError, OverflowError):
-            pass
-    form = ConveneForm(
-        request.POST if request.method == "POST" else None, professionals=people, initial=initial
-    )
-    warnings: list[str] = []
+    # A suggested slot (chip) without JavaScript submits the whole form: the
+    # page comes back with the time filled in and every choice kept.
+    choosing_slot = request.method == "POST" and "slot" in request.POST
+    if choosing_slot:
+        initial.update(
+            {k: request.POST[k] for k in ("place", "duration_minutes") if request.POST.get(k)}
+        )
+    if slot := _slot(request.POST.get("slot") or request.GET.get("slot")):
+        initial.update(date=slot.date(), time=slot.time())
+    posted = request.method == "POST" and not choosing_slot
+    form = ConveneForm(request.POST if posted else None, professionals=people, initial=initial)
+    warnings: list = []
     booked: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
 
         def work() -> str | None:
@@ -121,7 +130,11 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
             return redirect(location)
     # A slot is offered as free only when nobody of the team (or of those
     # ticked) is booked then.
-    ticked = {int(i) for i in form["invitees"].value() or [] if str(i).isdigit() and len(i) < 19}
+    ticked = {
+        int(i)
+        for i in request.POST.getlist("invitees") or request.GET.getlist("invitees")
+        if i.isdigit() and len(i) < 19
+    }
     team_people = {p.pk for p in people} if team else set()
     context = {
         "concern": concern,
@@ -129,6 +142,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "teams": teams,
         "practice": practice,
         "form": form,
+        "previous": previous,
         "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),
         "slots": next_slots(
             practice,
@@ -137,14 +151,22 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         )
         if practice
         else [],
-        "warnings": warnings,
+        "warning_groups": breach_groups(warnings),
         "booked": booked,
         "expertise": Expertise.objects.all(),
         "chosen": chosen,
-        "people": _people_rows(people, chosen, request, team),
+        "people": _people_rows(people, chosen, request, team, previous),
     }
     template = "meetings/partials/people.html" if request.htmx else "meetings/convene.html"
     return render(request, template, context)
+
+
+def _slot(value: str | None) -> datetime | None:
+    """A suggested slot's start as sent by its chip, in local time."""
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)) if value else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _time_change(form, change) -> tuple[object | None, list[str], list[str]]:
@@ -154,7 +176,7 @@ def _time_change(form, change) -> tuple[object | None, list[str], list[str]]:
     try:
         return change(), [], []
     except ValidationError as error:
-        add_service_errors(form, error)
+        form.add_service_errors(error)
     except PracticeNotKept as refusal:
         return None, refusal.warnings, []
     except DoubleBooked as refusal:
@@ -164,11 +186,17 @@ def _time_change(form, change) -> tuple[object | None, list[str], list[str]]:
     return None, [], []
 
 
-def _people_rows(people, chosen: set[str], request: HttpRequest, team=None) -> list[tuple]:
+def _people_rows(
+    people, chosen: set[str], request: HttpRequest, team=None, previous=None
+) -> list[tuple]:
     """Team members with the chosen expertise first; ticked boxes stay ticked.
-    A standing team's always-invited roles start ticked."""
+    A follow-up starts with the previous meeting's participants ticked; a
+    standing team's always-invited roles start ticked otherwise."""
     selected = set(request.POST.getlist("invitees") or request.GET.getlist("invitees"))
-    if not selected and request.method == "GET" and not request.htmx and team is not None:
+    first_view = not selected and request.method == "GET" and not request.htmx
+    if first_view and previous is not None:
+        selected = {str(pk) for pk in previous_participants(previous)}
+    elif first_view and team is not None:
         core = {r.expertise.code for r in team.roles.all() if r.kind == "core"}
         selected = {str(p.pk) for p in people if core & {e.code for e in p.expertise.all()}}
     rows = [
@@ -190,6 +218,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "concern": meeting.concern,
             "family": meeting.concern.family,
             "is_convener": access.is_convener(request.user, meeting),
+            "warning_groups": warning_groups(meeting.practice_warnings),
             "why_label": access.Why(access.reason_for_meeting(request.user, meeting)).label,
             "star_any": bool(notes),
             "messages_out": meeting.messages.select_related("professional").order_by("pk"),
@@ -236,7 +265,7 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _convener_meeting(request, pk)
     areas = list(StarArea.objects.all())
     existing = {n.area_id: n for n in meeting.star_notes.all()}
-    errors: list[str] = []
+    errors: dict[str, list[str]] = {}
     warnings: list[str] = []
     if request.method == "POST":
         notes = {
@@ -254,29 +283,49 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
                 confirm_identifying=bool(request.POST.get("confirm_identifying")),
             )
         except ValidationError as error:
-            errors = error.messages
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         except IdentifyingDataFound as refusal:
             # The page shows what was found and asks the writer to confirm.
             warnings = refusal.warnings
         except Conflict as error:
-            errors = [error.message]
+            errors = {"": [error.message]}
         else:
             messages.success(request, _("Hyvinvoinnin tähden muistiinpanot on tallennettu."))
             return redirect("meetings:detail", pk=meeting.pk)
-        rows = [(a, notes[a.number][0], notes[a.number][1]) for a in areas]
+        texts = {a.number: notes[a.number] for a in areas}
     else:
-        rows = [
-            (
-                a,
+        texts = {
+            a.number: (
                 getattr(existing.get(a.pk), "strengths", ""),
                 getattr(existing.get(a.pk), "concerns", ""),
             )
             for a in areas
-        ]
+        }
+    # Each box with its text and its errors, so that an error stands next to its box.
+    rows = [
+        (
+            a,
+            [
+                (box, label, text, errors.pop(f"{box}_{a.number}", []))
+                for box, label, text in (
+                    ("strengths", _("Vahvuudet"), texts[a.number][0]),
+                    ("concerns", _("Huolet"), texts[a.number][1]),
+                )
+            ],
+        )
+        for a in areas
+    ]
     return render(
         request,
         "meetings/star.html",
-        {"meeting": meeting, "rows": rows, "errors": errors, "warnings": warnings},
+        {
+            "meeting": meeting,
+            "rows": rows,
+            # Whatever belongs to no box (a cancelled meeting, an unknown area).
+            "errors": [m for messages_ in errors.values() for m in messages_],
+            "warnings": warnings,
+            "max_length": STAR_NOTE_MAX_LENGTH,
+        },
     )
 
 
@@ -296,7 +345,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "once": new_form_token(),
         },
     )
-    warnings: list[str] = []
+    warnings: list = []
     booked: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -326,7 +375,12 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/reschedule.html",
-        {"meeting": meeting, "form": form, "warnings": warnings, "booked": booked},
+        {
+            "meeting": meeting,
+            "form": form,
+            "warning_groups": breach_groups(warnings),
+            "booked": booked,
+        },
     )
 
 

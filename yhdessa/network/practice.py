@@ -2,7 +2,7 @@
 by when it must be asked, and what a chosen time breaks. Pure functions, so
 the convening page, the API and the slot finder share them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import formats, timezone
@@ -10,7 +10,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from yhdessa.network.models import InvitationPractice
+from yhdessa.formats import time_of_day
+from yhdessa.network.models import Expertise, InvitationPractice
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,81 @@ def _fits_window(windows: list[Window], start: datetime, end: datetime) -> bool:
 
 
 def _window_text(w: Window) -> str:
-    return _("%(weekday)s klo %(start)s–%(end)s") % {
-        "weekday": WEEKDAYS[w.weekday],
-        "start": formats.time_format(w.starts, "TIME_FORMAT"),
-        "end": formats.time_format(w.ends, "TIME_FORMAT"),
-    }
+    return f"{WEEKDAYS[w.weekday]} {time_of_day(w.starts, w.ends)}"
+
+
+def _windows_text(windows: list[Window]) -> str:
+    return ", ".join(_window_text(w) for w in windows)
+
+
+class Topic:
+    """What a breach is about, so that a page heads it rightly: the practice's
+    times, the standing team's make-up, or its target group."""
+
+    PRACTICE = "practice"
+    TEAM = "team"
+    TARGET_GROUP = "target_group"
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A rule of the practice or of a standing team that a chosen time or
+    invitation breaks: a code and plain parameters (JSON), so that it is
+    stored as such with the meeting and written out in the reader's language
+    whenever it is shown (``str(breach)``)."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    OUTSIDE_WINDOWS = "outside_windows"
+    LATE_REQUEST = "late_request"
+    TARGET_GROUP = "target_group"
+    MISSING_ROLES = "missing_roles"
+
+    @property
+    def topic(self) -> str:
+        return {
+            self.TARGET_GROUP: Topic.TARGET_GROUP,
+            self.MISSING_ROLES: Topic.TEAM,
+        }.get(self.code, Topic.PRACTICE)
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "params": self.params}
+
+    def __str__(self) -> str:
+        p = self.params
+        if self.code == self.OUTSIDE_WINDOWS:
+            windows = [
+                Window(w, time.fromisoformat(s), time.fromisoformat(e)) for w, s, e in p["windows"]
+            ]
+            return _("Aika ei osu tiimin kokoontumisaikaan (%(windows)s).") % {
+                "windows": _windows_text(windows)
+            }
+        if self.code == self.LATE_REQUEST:
+            deadline = date.fromisoformat(p["deadline"])
+            return _(
+                "Kutsukäytännön mukaan tähän aikaan pyydetään viimeistään %(deadline)s; "
+                "pyyntö on myöhässä."
+            ) % {"deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT")}
+        if self.code == self.TARGET_GROUP:
+            return _(
+                "Tiimin kohderyhmä on alle %(age)d-vuotiaat lapset ja heidän "
+                "perheensä; perheen nuorin lapsi on syntynyt %(year)d."
+            ) % {"age": p["age"], "year": p["year"]}
+        if self.code == self.MISSING_ROLES:
+            names = _expertise_names([*p["roles"], *p["missing"]])
+            return _(
+                "Yhdessä-tiimiin kutsutaan aina: %(roles)s. Kutsusta puuttuu: %(missing)s."
+            ) % {
+                "roles": ", ".join(names.get(c, c) for c in p["roles"]),
+                "missing": ", ".join(names.get(c, c) for c in p["missing"]),
+            }
+        return self.code
+
+
+def _expertise_names(codes: list[str]) -> dict[str, str]:
+    """The names of these expertise codes in the active language."""
+    return {e.code: e.name for e in Expertise.objects.filter(code__in=set(codes))}
 
 
 def practice_warnings(
@@ -70,8 +141,8 @@ def practice_warnings(
     starts_at: datetime,
     duration_minutes: int,
     requested_on: date | None = None,
-) -> list[str]:
-    """What a chosen time breaks in the practice, in the user's language."""
+) -> list[Breach]:
+    """What a chosen time breaks in the practice."""
     if practice is None:
         return []
     local_start = timezone.localtime(starts_at)
@@ -81,18 +152,19 @@ def practice_warnings(
     windows = windows_of(practice)
     if windows and not _fits_window(windows, local_start, local_end):
         warnings.append(
-            _("Aika ei osu tiimin kokoontumisaikaan (%(windows)s).")
-            % {"windows": ", ".join(_window_text(w) for w in windows)}
+            Breach(
+                Breach.OUTSIDE_WINDOWS,
+                {
+                    "windows": [
+                        [w.weekday, w.starts.strftime("%H:%M"), w.ends.strftime("%H:%M")]
+                        for w in windows
+                    ]
+                },
+            )
         )
     deadline = request_deadline(practice, local_start.date())
     if deadline is not None and requested_on > deadline:
-        warnings.append(
-            _(
-                "Kutsukäytännön mukaan tähän aikaan pyydetään viimeistään %(deadline)s; "
-                "pyyntö on myöhässä."
-            )
-            % {"deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT")}
-        )
+        warnings.append(Breach(Breach.LATE_REQUEST, {"deadline": deadline.isoformat()}))
     return warnings
 
 
@@ -101,10 +173,8 @@ def describe_practice(practice: InvitationPractice) -> list[str]:
     lines = []
     windows = windows_of(practice)
     if windows:
-        lines.append(
-            _("Tiimi kokoontuu: %(windows)s.")
-            % {"windows": ", ".join(_window_text(w) for w in windows)}
-        )
+        # No full stop after the list: it ends in a time ("klo 10.00").
+        lines.append(_("Tiimi kokoontuu: %(windows)s") % {"windows": _windows_text(windows)})
     rule = practice.deadline_rule
     if rule == InvitationPractice.DeadlineRule.WEEKDAY_OF_PREVIOUS_WEEK:
         lines.append(
@@ -175,7 +245,7 @@ def next_slots(
 
 def team_warnings(
     team, *, invitee_codes: list[set[str]], birth_years: list[int], today: date
-) -> list[str]:
+) -> list[Breach]:
     """A standing team's rules: its target group and the roles always invited."""
     if team is None or team.kind != team.Kind.STANDING:
         return []
@@ -184,20 +254,11 @@ def team_warnings(
     # A birth year gives the age to within a year: warn only when the youngest
     # child is certainly outside the target group.
     if age and birth_years and today.year - max(birth_years) > age:
-        warnings.append(
-            _(
-                "Tiimin kohderyhmä on alle %(age)d-vuotiaat lapset ja heidän "
-                "perheensä; perheen nuorin lapsi on syntynyt %(year)d."
-            )
-            % {"age": age, "year": max(birth_years)}
-        )
-    core = [r.expertise for r in team.roles.all() if r.kind == "core"]
-    missing = [e.name for e in core if not any(e.code in codes for codes in invitee_codes)]
+        warnings.append(Breach(Breach.TARGET_GROUP, {"age": age, "year": max(birth_years)}))
+    core = [r.expertise.code for r in team.roles.all() if r.kind == "core"]
+    missing = [c for c in core if not any(c in codes for codes in invitee_codes)]
     if missing:
-        warnings.append(
-            _("Yhdessä-tiimiin kutsutaan aina: %(roles)s. Kutsusta puuttuu: %(missing)s.")
-            % {"roles": ", ".join(e.name for e in core), "missing": ", ".join(missing)}
-        )
+        warnings.append(Breach(Breach.MISSING_ROLES, {"roles": core, "missing": missing}))
     return warnings
 
 

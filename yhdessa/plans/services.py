@@ -11,7 +11,11 @@ from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.meetings.models import Meeting
 from yhdessa.network.models import Professional
 from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
-from yhdessa.privacy import check_no_identity_codes, identifying_data_warnings
+from yhdessa.privacy import (
+    check_no_identity_codes,
+    identifying_data_warnings,
+    identity_code_errors,
+)
 
 MAX_ITEMS = 20
 MAX_TEXT = 1000
@@ -22,6 +26,35 @@ def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
     and the actor checked to be its convener."""
     access.require_convener(actor, meeting)
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+STAR_NOTE_MAX_LENGTH = StarNote._meta.get_field("strengths").max_length
+
+
+def star_note_errors(notes: dict[StarArea, tuple[str, str]]) -> dict[str, str]:
+    """Every box that cannot be saved, keyed as the page names the box
+    (``strengths_3``, ``concerns_3``), its message naming the area and the box."""
+    errors = {}
+    for area, (strengths, concerns) in notes.items():
+        for box, label, text in (
+            ("strengths", _("vahvuudet"), strengths),
+            ("concerns", _("huolet"), concerns),
+        ):
+            key = f"{box}_{area.number}"
+            if len(text) > STAR_NOTE_MAX_LENGTH:
+                problem = _("Teksti on liian pitkä (enintään %(n)d merkkiä).") % {
+                    "n": STAR_NOTE_MAX_LENGTH
+                }
+            else:
+                problem = identity_code_errors(**{key: text}).get(key)
+            if problem:
+                errors[key] = _("%(number)d. %(area)s – %(box)s: %(problem)s") % {
+                    "number": area.number,
+                    "area": area.name,
+                    "box": label,
+                    "problem": problem,
+                }
+    return errors
 
 
 @transaction.atomic
@@ -45,12 +78,9 @@ def record_star_notes(
     if unknown:
         raise ValidationError({"notes": _("Tuntematon tähden alue.")})
     clean = {n: (s.strip(), c.strip()) for n, (s, c) in notes.items()}
-    for number, (strengths, concerns) in clean.items():
-        if len(strengths) > 2000 or len(concerns) > 2000:
-            raise ValidationError(
-                {f"area_{number}": _("Teksti on liian pitkä (enintään 2000 merkkiä).")}
-            )
-        check_no_identity_codes(**{f"area_{number}": [strengths, concerns]})
+    errors = star_note_errors({areas[n]: pair for n, pair in clean.items()})
+    if errors:
+        raise ValidationError(errors)
     texts = [text for pair in clean.values() for text in pair]
     warnings = [] if confirm_identifying else identifying_data_warnings(texts)
     if warnings:

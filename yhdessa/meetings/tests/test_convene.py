@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from conftest import concern_for, next_thursday_at
 from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.warnings import warning_texts
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import deliver_due
 
@@ -32,7 +33,7 @@ def test_the_page_shows_the_team_and_explains_the_practice(client, network):
     client.force_login(network.convener)
     page = client.get(reverse("meetings:convene", args=[concern.pk])).content.decode()
     assert "Järvelän perhekeskustiimi" in page
-    assert "Tiimi kokoontuu: torstai klo 8.00–10.00." in page
+    assert "Tiimi kokoontuu: torstai klo 8.00–10.00<" in page
     assert "Pyydä aika viimeistään edellisen viikon maanantaina." in page
     for member in ("Mikko Harju", "Leena Koivisto", "Antti Rinne", "Riikka Laine"):
         assert member in page
@@ -92,7 +93,7 @@ def test_a_time_outside_the_practice_is_warned_and_needs_confirmation(client, ne
     assert not Meeting.objects.exists() and not OutboxMessage.objects.exists()
     response = client.post(url, post_data(network, starts, acknowledge="on"))
     assert response.status_code == 302
-    assert Meeting.objects.get().practice_warnings == [
+    assert warning_texts(Meeting.objects.get().practice_warnings) == [
         "Aika ei osu tiimin kokoontumisaikaan (torstai klo 8.00–10.00)."
     ]
 

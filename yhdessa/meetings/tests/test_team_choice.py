@@ -31,7 +31,7 @@ def test_the_convener_chooses_the_team_and_sees_its_people_and_practice(
     assert "Kirkonkylän tiimi" in first and "Mikko Harju" in first
     assert "Ulla Ulkopuoli</label>" not in first
     page = client.get(url, {"team": second_team.pk}).content.decode()
-    assert "Tiimi kokoontuu: maanantai klo 12.00–14.00." in page
+    assert "Tiimi kokoontuu: maanantai klo 12.00–14.00<" in page
     assert "Ulla Ulkopuoli" in page and "Mikko Harju" not in page
     assert 'value="Kirkonkylän neuvola"' in page
     starts = timezone.localtime(next_thursday_at(8))

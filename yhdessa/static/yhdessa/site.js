@@ -6,3 +6,25 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A suggested slot on the convening page fills in the date and the time in
+// place, so that the ticked expertise and invitees stay as they are. Without
+// this file the chip submits the form, which comes back with the time filled
+// in and the same choices.
+document.addEventListener("click", function (event) {
+  var chip = event.target.closest("[data-slot-date]");
+  var form = chip && chip.form;
+  var date = form && form.querySelector("input[name=date]");
+  var time = form && form.querySelector("input[name=time]");
+  if (!date || !time) {
+    return;
+  }
+  event.preventDefault();
+  date.value = chip.getAttribute("data-slot-date");
+  time.value = chip.getAttribute("data-slot-time");
+  document.querySelectorAll("[data-slot-date]").forEach(function (other) {
+    other.setAttribute("aria-pressed", other === chip ? "true" : "false");
+  });
+  date.dispatchEvent(new Event("change", { bubbles: true }));
+  time.dispatchEvent(new Event("change", { bubbles: true }));
+});
