@@ -50,6 +50,8 @@ class Action(StrEnum):
     CONVENE = "convene"
     # A meeting: record it held, write its notes and plan, move, cancel, resend.
     MANAGE = "manage"
+    # A concern: close it, or record that the family withdrew its consent.
+    CLOSE = "close"
 
 
 # ---- who is acting ---------------------------------------------------------
@@ -109,18 +111,23 @@ def require_professional(actor, message: str | None = None) -> Professional:
 # ---- what each user may see ------------------------------------------------
 
 
+def _own_meetings(pid: int) -> Q:
+    """The meetings a professional convened, was invited to or leads the plan of."""
+    return (
+        Q(convener_id=pid)
+        | Exists(Invitation.objects.filter(meeting=OuterRef("pk"), professional_id=pid))
+        | Exists(
+            JointPlan.lead_professionals.through.objects.filter(
+                jointplan__meeting=OuterRef("pk"), professional_id=pid
+            )
+        )
+    )
+
+
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     rule = Q(pk__in=[])
     if (pid := _pid(user)) is not None:
-        rule |= (
-            Q(convener_id=pid)
-            | Exists(Invitation.objects.filter(meeting=OuterRef("pk"), professional_id=pid))
-            | Exists(
-                JointPlan.lead_professionals.through.objects.filter(
-                    jointplan__meeting=OuterRef("pk"), professional_id=pid
-                )
-            )
-        )
+        rule |= _own_meetings(pid)
     if (town := coordinated_municipality_id(user)) is not None:
         rule |= Q(concern__family__municipality_id=town)
     return Meeting.objects.filter(rule)
@@ -141,15 +148,47 @@ def families_visible_to(user) -> QuerySet[Family]:
     return Family.objects.filter(Exists(concerns_visible_to(user).filter(family=OuterRef("pk"))))
 
 
+def concerns_of_professional(user) -> QuerySet[Concern]:
+    """A professional's own families ("Perheeni"): the concerns they raised,
+    or whose meetings they convened, were invited to or lead. Never what a
+    coordinator merely oversees: a coordinator without a professional has none."""
+    pid = _pid(user)
+    if pid is None:
+        return Concern.objects.none()
+    own_meeting = Meeting.objects.filter(_own_meetings(pid), concern=OuterRef("pk"))
+    return Concern.objects.filter(Q(convener_id=pid) | Exists(own_meeting))
+
+
+def municipalities_reported_to(user) -> QuerySet[Municipality]:
+    """The municipalities a reader's meeting report lists, zero ones too: a
+    coordinator's own, a professional's own, and those of the meetings the
+    reader may see."""
+    rule = Q(pk__in=[])
+    if (town := coordinated_municipality_id(user)) is not None:
+        rule |= Q(pk=town)
+    if (professional := acting_professional(user)) is not None:
+        rule |= Q(pk=professional.municipality_id) | Q(
+            pk__in=meetings_visible_to(user).values("concern__family__municipality_id")
+        )
+    return Municipality.objects.filter(rule)
+
+
 def messages_visible_to(user) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
+
+
+_OPEN_PLAN = Q(
+    meeting__concern__closed_at__isnull=True, meeting__concern__consent_withdrawn_at__isnull=True
+)
 
 
 def plans_led_by(user) -> QuerySet[JointPlan]:
     professional = acting_professional(user)
     if professional is None:
         return JointPlan.objects.none()
-    return JointPlan.objects.filter(lead_professionals=professional)
+    # A closed concern needs no follow-up, and a family that withdrew its
+    # consent is not contacted.
+    return JointPlan.objects.filter(lead_professionals=professional).filter(_OPEN_PLAN)
 
 
 def plans_without_lead(user) -> QuerySet[JointPlan]:
@@ -161,8 +200,10 @@ def plans_without_lead(user) -> QuerySet[JointPlan]:
     active_lead = JointPlan.lead_professionals.through.objects.filter(
         jointplan=OuterRef("pk"), professional__is_active=True
     )
-    return JointPlan.objects.filter(meeting__concern__family__municipality_id=town).exclude(
-        Exists(active_lead)
+    return (
+        JointPlan.objects.filter(meeting__concern__family__municipality_id=town)
+        .filter(_OPEN_PLAN)
+        .exclude(Exists(active_lead))
     )
 
 
@@ -230,6 +271,23 @@ def reason_for_concern(user, concern: Concern) -> str | None:
     return None
 
 
+def own_family_reason(user, concern: Concern) -> str:
+    """Why a concern is in a professional's own list ("Perheeni"). Expects
+    the concern's meetings prefetched with their invitations and plan leads
+    (no query per row)."""
+    pid = _pid(user)
+    if concern.convener_id == pid:
+        return Why.CONVENER
+    meetings = concern.meetings.all()
+    if any(m.convener_id == pid for m in meetings):
+        return Why.CONVENER
+    for meeting in meetings:
+        plan = meeting.plan if _has_plan(meeting) else None
+        if plan is not None and any(p.pk == pid for p in plan.lead_professionals.all()):
+            return Why.LEAD
+    return Why.INVITED
+
+
 def list_reason(user, meeting: Meeting) -> str:
     """The basis for showing a visible meeting's family in a list. Expects the
     meeting's invitations prefetched (no query per row)."""
@@ -278,6 +336,26 @@ def require_may_convene(actor, concern: Concern) -> Professional:
     return professional
 
 
+def may_close_concern(user, concern: Concern) -> bool:
+    """The local worker who raised the concern, or the coordinator of the
+    family's municipality, closes it or records a withdrawn consent."""
+    pid = _pid(user)
+    if pid is not None and concern.convener_id == pid:
+        return True
+    town = coordinated_municipality_id(user)
+    return town is not None and town == concern.family.municipality_id
+
+
+def require_may_close_concern(actor, concern: Concern) -> None:
+    if not may_close_concern(actor, concern):
+        raise PermissionDenied(
+            _(
+                "Vain huolen kirjannut lähityöntekijä tai kunnan perhekeskuskoordinaattori "
+                "voi sulkea huolen tai kirjata suostumuksen perumisen."
+            )
+        )
+
+
 def is_convener(user, meeting: Meeting) -> bool:
     pid = _pid(user)
     return pid is not None and meeting.convener_id == pid
@@ -321,6 +399,8 @@ def _allowed(user, action: Action, meeting: Meeting | None, concern: Concern) ->
         return True
     if action == Action.CONVENE:
         return may_convene(user, concern)
+    if action == Action.CLOSE:
+        return may_close_concern(user, concern)
     return meeting is not None and is_convener(user, meeting)
 
 

@@ -1,25 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdessa import access
-from yhdessa.families.forms import ConcernForm
-from yhdessa.families.services import raise_concern
+from yhdessa.errors import Conflict
+from yhdessa.families.forms import CloseConcernForm, ConcernForm, WithdrawConsentForm
+from yhdessa.families.services import close_concern, raise_concern, withdraw_consent
 from yhdessa.idempotency import new_form_token, submit_once
+from yhdessa.meetings import dashboard
 from yhdessa.web import add_service_errors
+
+MY_FAMILIES_PAGE = 25
+MAX_QUERY = 100
 
 
 @login_required
 def concern_create(request: HttpRequest) -> HttpResponse:
-    if access.acting_professional(request.user) is None:
+    professional = access.acting_professional(request.user)
+    if professional is None:
         messages.error(request, _("Vain verkoston ammattilainen voi kirjata huolen."))
         return redirect("home")
     form = ConcernForm(
-        request.POST if request.method == "POST" else None, initial={"once": new_form_token()}
+        request.POST if request.method == "POST" else None,
+        initial={"once": new_form_token()},
+        municipality_id=professional.municipality_id,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -38,6 +48,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
                     summary=data["summary"],
                     consent=data["consent"],
                     existing_support=data["existing_support"],
+                    area_id=data["area"].pk if data.get("area") else None,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -61,5 +72,95 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "family": concern.family,
             "meetings": concern.meetings.all(),
             "is_convener": access.may_convene(request.user, concern),
+            "may_close": access.may_close_concern(request.user, concern),
+        },
+    )
+
+
+@login_required
+def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The convener or the coordinator closes the concern and says why."""
+    concern = access.read_concern(request.user, pk, action=access.Action.CLOSE)
+    form = CloseConcernForm(
+        request.POST if request.method == "POST" else None, initial={"once": new_form_token()}
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def work() -> str | None:
+            try:
+                close_concern(
+                    actor=request.user,
+                    concern=concern,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                return None
+            except Conflict as error:
+                form.add_error(None, error.message)
+                return None
+            messages.success(request, _("Huoli on suljettu."))
+            return reverse("families:detail", args=[concern.pk])
+
+        if location := submit_once(request, f"close:{concern.pk}", work):
+            return redirect(location)
+    return render(
+        request,
+        "families/concern_close.html",
+        {"concern": concern, "family": concern.family, "form": form},
+    )
+
+
+@login_required
+def concern_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family withdrew its consent: the convener or the coordinator records it."""
+    concern = access.read_concern(request.user, pk, action=access.Action.CLOSE)
+    form = WithdrawConsentForm(
+        request.POST if request.method == "POST" else None, initial={"once": new_form_token()}
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def work() -> str | None:
+            try:
+                withdraw_consent(actor=request.user, concern=concern)
+            except Conflict as error:
+                form.add_error(None, error.message)
+                return None
+            messages.success(
+                request,
+                _("Suostumuksen peruminen on kirjattu. Perheelle ei lähetetä enää viestejä."),
+            )
+            return reverse("families:detail", args=[concern.pk])
+
+        if location := submit_once(request, f"withdraw:{concern.pk}", work):
+            return redirect(location)
+    return render(
+        request,
+        "families/concern_withdraw.html",
+        {"concern": concern, "family": concern.family, "form": form},
+    )
+
+
+@login_required
+def my_families(request: HttpRequest) -> HttpResponse:
+    """ "Perheeni": every family the professional raised a concern with,
+    convened, was invited to or leads, with where it stands and what next."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    concerns = dashboard.my_families(request.user, query)
+    page = Paginator(concerns, MY_FAMILIES_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [dashboard.family_row(request.user, c, now=now) for c in page.object_list]
+    access.log_list(
+        request.user, [(c.family_id, access.own_family_reason(request.user, c)) for c in page]
+    )
+    return render(
+        request,
+        "families/my_families.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": query,
+            "is_professional": access.acting_professional(request.user) is not None,
         },
     )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa.access import require_convener
 from yhdessa.accounts.models import User
+from yhdessa.errors import Conflict
+from yhdessa.families.models import Concern
 from yhdessa.formats import time_of_day
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
@@ -85,6 +87,8 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
     withdraw_waiting(
         meeting_id=meeting.pk, keep_prefix=f"meeting:{meeting.pk}:seq{meeting.sequence}:"
     )
+    if _consent_withdrawn(meeting, lock=True):
+        return  # the family withdrew its consent: nothing more goes out
     invitations = list(
         meeting.invitations.select_related("professional").prefetch_related(
             "professional__expertise"
@@ -155,9 +159,18 @@ def _replace_sent(meeting: Meeting, invitations: list[Invitation], *, family_tol
     )
 
 
+def _consent_withdrawn(meeting: Meeting, *, lock: bool = False) -> bool:
+    """Whether the meeting's family withdrew its consent. Locked inside a
+    write, so that a withdrawal committing at the same moment is seen."""
+    concerns = Concern.objects.select_for_update() if lock else Concern.objects
+    return concerns.filter(pk=meeting.concern_id, consent_withdrawn_at__isnull=False).exists()
+
+
 def resend_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
     """The meeting's convener sends a failed message again."""
     if message.meeting_id is None:
         raise PermissionDenied(_("Vain koollekutsuja voi lähettää viestin uudelleen."))
     require_convener(actor, message.meeting)
+    if _consent_withdrawn(message.meeting):
+        raise Conflict(_("Perhe on perunut suostumuksensa: viestejä ei enää lähetetä."))
     return retry(message)

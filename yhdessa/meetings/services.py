@@ -20,6 +20,7 @@ from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, DoubleBooked, PracticeNotKept
 from yhdessa.families.models import Concern
+from yhdessa.families.services import refuse_if_not_open
 from yhdessa.formats import day_and_time
 from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
@@ -109,6 +110,8 @@ def convene_meeting(
     unless ``confirm_double_booking``.
     """
     convener = access.require_may_convene(actor, concern)
+    # A closed concern, or a family that withdrew its consent, gets no meeting.
+    refuse_if_not_open(concern.pk)
     now = now or timezone.now()
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
@@ -228,6 +231,8 @@ def reschedule_meeting(
 ) -> Meeting:
     """Move a meeting: everyone gets the new time as an updated calendar entry."""
     meeting = _lock_scheduled(actor, meeting, seen_sequence)
+    # No new time goes to a family that withdrew its consent.
+    refuse_if_not_open(meeting.concern_id)
     now = now or timezone.now()
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
