@@ -31,6 +31,7 @@ from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import (
     DirectoryChange,
     FamilyCentreTeam,
+    ImportedService,
     Municipality,
     Organisation,
     Professional,
@@ -610,6 +611,11 @@ def professionals_managed_by(actor) -> QuerySet[Professional]:
 
 def teams_managed_by(actor) -> QuerySet[FamilyCentreTeam]:
     return _in_scope(actor, FamilyCentreTeam, lambda town: Q(municipality_id=town))
+
+
+def imported_services_managed_by(actor) -> QuerySet[ImportedService]:
+    """The imported services a coordinator classifies: their municipality's."""
+    return _in_scope(actor, ImportedService, lambda town: Q(municipality_id=town))
 
 
 def changes_visible_to(user) -> QuerySet[DirectoryChange]:

@@ -3,15 +3,21 @@
 Reads what PTV's open API (v11) returns: `Organization` and `Service`
 objects, a list of them, or a page `{"pageCount", "itemList"}`. Maps:
 
-- Organization -> Organisation: the Finnish name (else any), businessCode,
-  organizationType -> sector, e-mail, phone, web page, visiting address,
-  municipalities (its own and its areas', when they exist here), PTV id.
+- Organization -> Organisation: the Finnish name (else any) and its Swedish
+  and English names, businessCode, organizationType -> sector, e-mail,
+  phone, web page, visiting address, municipalities (its own and its
+  areas', when they exist here), PTV id.
 - Service -> ServiceOffer: the responsible/producing organisations, the
   task area found from its service classes, ontology terms and name, in the
-  municipalities of its area (or its organisations' when nationwide).
+  municipalities of its area (or its organisations' when nationwide). A
+  service whose task area cannot be told is kept unclassified
+  (ImportedService) for the coordinator to classify, never dropped.
 
-What it cannot map is reported, not guessed. All or nothing; importing the
-same file again changes nothing.
+The report counts every object (created, updated, unchanged, unclassified,
+refused and why); what it cannot map is reported, not guessed. Municipalities
+the system does not know are listed, and the administrator may have them
+added (``add_municipalities``). All or nothing; importing the same file
+again changes nothing.
 """
 
 import json
@@ -22,8 +28,14 @@ from stdnum.fi import ytunnus
 
 from yhdessa import access
 from yhdessa.interop.report import ImportReport, preview_or_apply
-from yhdessa.network.models import Municipality, Organisation, TaskArea
-from yhdessa.network.services import Actor, add_offer, save_organisation
+from yhdessa.network.models import ImportedService, Municipality, Organisation, TaskArea
+from yhdessa.network.services import (
+    Actor,
+    add_offer,
+    create_municipality,
+    keep_imported_service,
+    save_organisation,
+)
 
 SECTORS = {
     "Municipality": Organisation.Sector.MUNICIPAL_EDUCATION,
@@ -76,6 +88,19 @@ def _text(values, language: str = "fi", kind: str | None = None) -> str:
     return str(values[0].get("value", "")).strip() if values else ""
 
 
+def _exact(values, language: str, kind: str = "Name") -> str:
+    """The value in exactly this language (no fallback), or ''."""
+    for v in values or []:
+        if (
+            isinstance(v, dict)
+            and v.get("language") == language
+            and v.get("type") in (kind, None)
+            and v.get("value")
+        ):
+            return str(v["value"]).strip()
+    return ""
+
+
 def items_of(document) -> list[dict]:
     if isinstance(document, dict) and "itemList" in document:
         items = document.get("itemList") or []
@@ -119,8 +144,17 @@ def task_area_for(service: dict, areas: dict[str, TaskArea]) -> TaskArea | None:
     return None
 
 
-def import_ptv(data: bytes, *, actor: Actor, apply: bool, source: str = "PTV") -> ImportReport:
-    """Organisations and service map entries from PTV, within the actor's scope."""
+def import_ptv(
+    data: bytes,
+    *,
+    actor: Actor,
+    apply: bool,
+    source: str = "PTV",
+    add_municipalities: bool = False,
+) -> ImportReport:
+    """Organisations and service map entries from PTV, within the actor's
+    scope. ``add_municipalities``: first add the municipalities the file names
+    and the system does not know (the system administrator only)."""
     access.directory_scope(actor)
     report = ImportReport()
     try:
@@ -136,6 +170,18 @@ def import_ptv(data: bytes, *, actor: Actor, apply: bool, source: str = "PTV") -
 
     def work() -> None:
         known = {m.name.lower(): m for m in Municipality.objects.all()}
+        named = {
+            name.lower(): name
+            for item in items
+            for name in _municipality_names(item.get("areas"), item.get("municipality"))
+        }
+        unknown = sorted(name for key, name in named.items() if key not in known)
+        if unknown and add_municipalities:
+            for name in unknown:
+                known[name.lower()] = create_municipality(actor=actor, name=name, source=source)
+                report.new_municipalities.append(name)
+        else:
+            report.unknown_municipalities = unknown
         for item in items:
             if not _is_service(item):
                 _organisation(item, actor, report, known, source)
@@ -175,7 +221,7 @@ def _organisation(item, actor, report, known, source) -> None:
     unknown = sorted({p for p in places if p.lower() not in known})
     if unknown:
         report.notes.append(
-            _("%(name)s: tuntemattomat kunnat %(towns)s.")
+            _("%(name)s: kunnat %(towns)s eivät ole järjestelmässä, ne jätettiin pois.")
             % {"name": name, "towns": ", ".join(unknown)}
         )
     existing = (
@@ -193,11 +239,12 @@ def _organisation(item, actor, report, known, source) -> None:
             existing is not None
             and not access.organisations_managed_by(actor).filter(pk=existing.pk).exists()
         ):
-            report.notes.append(
+            report.refuse(
+                "organisation_refused",
                 _(
                     "%(name)s ei palvele kuntaasi; sen tietoja ylläpitävät kunnat, joita se palvelee."
                 )
-                % {"name": name}
+                % {"name": name},
             )
             return
         if outside:
@@ -217,8 +264,12 @@ def _organisation(item, actor, report, known, source) -> None:
     ) or next((a for a in item.get("addresses") or [] if isinstance(a, dict)), None)
     street = (address or {}).get("streetAddress") or {}
     phone = next((p for p in item.get("phoneNumbers") or [] if isinstance(p, dict)), {})
+    names = item.get("organizationNames")
     data = {
         "name": name,
+        # PTV's own names in the other languages; none: the Finnish one is shown.
+        "name_sv": "" if _exact(names, "sv") == name else _exact(names, "sv")[:200],
+        "name_en": "" if _exact(names, "en") == name else _exact(names, "en")[:200],
         "sector": sector,
         "business_id": business_id,
         "email": next(
@@ -257,41 +308,101 @@ def _organisation(item, actor, report, known, source) -> None:
 
 
 def _service(item, actor, report, known, areas, source) -> None:
+    """One PTV service: on the map where its task area is known, kept
+    unclassified where it is not, refused (and why) where it cannot go."""
     name = _text(item.get("serviceNames"), kind="Name") or str(item.get("id") or "–")
-    area = task_area_for(item, areas)
-    if area is None:
-        report.notes.append(_("Palvelu %(name)s: tehtäväaluetta ei tunnistettu.") % {"name": name})
-        return
     ids = [
         str((o.get("organization") or {}).get("id") or "")
         for o in item.get("organizations") or []
         if isinstance(o, dict) and o.get("roleType") in ("Responsible", "Producer", None)
     ]
-    organisations = list(
-        access.organisations_managed_by(actor).filter(ptv_id__in=[i for i in ids if i])
-    )
+    ids = [i for i in ids if i]
+    organisations = list(access.organisations_managed_by(actor).filter(ptv_id__in=ids))
     if not organisations:
-        report.notes.append(
-            _("Palvelu %(name)s: sen organisaatiota ei ole tuotu.") % {"name": name}
+        elsewhere = bool(ids) and Organisation.objects.filter(ptv_id__in=ids).exists()
+        report.refuse(
+            "service_refused",
+            (
+                _("Palvelu %(name)s: sen organisaatio ei palvele kuntaasi.")
+                if elsewhere
+                else _(
+                    "Palvelu %(name)s: sen organisaatiota ei ole järjestelmässä; "
+                    "tuo organisaatio ensin."
+                )
+            )
+            % {"name": name},
         )
         return
+    area = task_area_for(item, areas)
     places = _municipality_names(item.get("areas"))
+    missing = sorted({p for p in places if p.lower() not in known})
+    scope = access.directory_scope(actor)
+    outcomes: set[str] = set()
     for organisation in organisations:
         towns = (
             [known[p.lower()] for p in places if p.lower() in known]
             if places
             else list(organisation.municipalities.all())
         )
-        scope = access.directory_scope(actor)
         for town in towns:
             if scope is not None and town.pk != scope:
                 continue
-            created = add_offer(
+            outcomes.add(
+                _place_service(actor, organisation, town, area, name, item, source, report)
+            )
+    if not outcomes:
+        report.refuse(
+            "service_refused",
+            (
+                _("Palvelu %(name)s: sen kunnat %(towns)s eivät ole järjestelmässä.")
+                % {"name": name, "towns": ", ".join(missing)}
+            )
+            if missing
+            else _("Palvelu %(name)s: se ei toimi kunnassa, jonka tietoja ylläpidät.")
+            % {"name": name},
+        )
+        return
+    for outcome in ("created", "unclassified", "unchanged"):
+        if outcome in outcomes:
+            report.done[f"service_{outcome}"] += 1
+            return
+
+
+def _place_service(actor, organisation, town, area, name, item, source, report) -> str:
+    """One service of one organisation in one municipality: what became of it."""
+    if area is None:
+        kept = ImportedService.objects.filter(
+            organisation=organisation, municipality=town, name=name.strip()[:300]
+        ).first()
+        if kept is None:
+            kept, _created = keep_imported_service(
                 actor=actor,
                 organisation=organisation,
-                task_area=area,
                 municipality=town,
-                description=name[:300],
+                name=name,
+                ptv_id=str(item.get("id") or ""),
                 source=source,
             )
-            report.done["offer_created" if created else "offer_unchanged"] += 1
+        if kept.not_family_service:
+            return "unchanged"
+        # Classified by the coordinator since an earlier import: follow that.
+        area = kept.task_area
+        if area is None:
+            report.notes.append(
+                _(
+                    "Palvelu %(name)s (%(organisation)s, %(town)s): tehtäväaluetta ei "
+                    "tunnistettu; valitse se verkoston ylläpitosivulla."
+                )
+                % {"name": name, "organisation": organisation.name, "town": town.name}
+            )
+            return "unclassified"
+    created = add_offer(
+        actor=actor,
+        organisation=organisation,
+        task_area=area,
+        municipality=town,
+        description=name[:300],
+        source=source,
+    )
+    report.done["offer_created" if created else "offer_unchanged"] += 1
+    return "created" if created else "unchanged"

@@ -22,8 +22,15 @@ LABELS = {
     "team_created": gettext_lazy("uusia tiimejä"),
     "membership_created": gettext_lazy("uusia tiimijäsenyyksiä"),
     "membership_unchanged": gettext_lazy("ennallaan olevia tiimijäsenyyksiä"),
-    "offer_created": gettext_lazy("uusia palveluja palvelukartalle"),
-    "offer_unchanged": gettext_lazy("ennallaan olevia palveluja"),
+    "organisation_refused": gettext_lazy("organisaatioita ei tuotu"),
+    "service_created": gettext_lazy("uusia palveluja"),
+    "service_unchanged": gettext_lazy("ennallaan olevia palveluja"),
+    "service_unclassified": gettext_lazy(
+        "luokittelemattomia palveluja (tehtäväalue valitaan ylläpitosivulla)"
+    ),
+    "service_refused": gettext_lazy("palveluja ei tuotu"),
+    "offer_created": gettext_lazy("uusia merkintöjä palvelukartalle"),
+    "offer_unchanged": gettext_lazy("ennallaan olevia merkintöjä palvelukartalla"),
 }
 
 
@@ -32,8 +39,11 @@ class ImportReport:
     # (row number, reason); the row is None when the whole file is at fault.
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     done: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)  # what was left out, and why
+    notes: list[str] = field(default_factory=list)  # what was left out of a record, and why
+    refused: list[str] = field(default_factory=list)  # records not imported, and why
     new_municipalities: list[str] = field(default_factory=list)
+    # Named in the file but not in the system: the administrator may add them.
+    unknown_municipalities: list[str] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -41,7 +51,13 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> list[str]:
-        return [f"{LABELS[key]}: {count}" for key, count in self.done.items() if count]
+        """One line per kind of outcome, in a fixed order."""
+        return [f"{label}: {self.done[key]}" for key, label in LABELS.items() if self.done[key]]
+
+    def refuse(self, outcome: str, reason: str) -> None:
+        """A record that is not imported: counted, and why said."""
+        self.done[outcome] += 1
+        self.refused.append(reason)
 
 
 class _Rollback(Exception):

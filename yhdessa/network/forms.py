@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +12,36 @@ from yhdessa.network.models import (
     Municipality,
     Organisation,
     Professional,
+    Region,
     TaskArea,
 )
-from yhdessa.network.services import PRACTICE_FIELDS
+from yhdessa.network.services import (
+    DEADLINE_FIELDS,
+    ORGANISATION_FIELDS,
+    PRACTICE_FIELDS,
+    PROFESSIONAL_FIELDS,
+    check_organisation,
+    check_professional,
+    check_reference,
+)
 
 WEEKDAY_CHOICES = [("", "–")] + [(str(k), v) for k, v in WEEKDAYS.items()]
 SLOT_ROWS = 3
+
+
+def max_length(model, field: str) -> int:
+    """A length stated once, on the model field; the forms read it from there."""
+    return model._meta.get_field(field).max_length
+
+
+def add_problems(form: forms.Form, error: ValidationError) -> None:
+    """A service check's problems on the form, each next to its field; a field
+    that already shows a problem of its own is not given a second one."""
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if target is not None and target in form.errors:
+            continue
+        form.add_error(target, messages)
 
 
 class SearchForm(forms.Form):
@@ -51,7 +76,12 @@ class SearchForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=_("Verkkosivu"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Verkkosivu"),
+        required=False,
+        assume_scheme="https",
+        max_length=max_length(Organisation, "website"),
+    )
     languages = forms.MultipleChoiceField(
         label=_("Palvelukielet"),
         choices=LANGUAGES_OF_SERVICE,
@@ -80,7 +110,28 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "sector", "business_id", "email", "phone", "address", "website"]
+        fields = [
+            "name",
+            "name_sv",
+            "name_en",
+            "sector",
+            "business_id",
+            "email",
+            "phone",
+            "address",
+            "website",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_organisation(
+                organisation=self.instance if self.instance.pk else None,
+                data={k: v for k, v in cleaned.items() if k in ORGANISATION_FIELDS},
+            )
+        except ValidationError as error:
+            add_problems(self, error)
+        return cleaned
 
     def _post_clean(self):
         """Skip ModelForm's model step: it would copy the posted values into the
@@ -106,20 +157,57 @@ class ProfessionalForm(forms.ModelForm):
         model = Professional
         fields = ["name", "title", "organisation", "municipality", "email", "phone", "is_active"]
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_professional(
+                professional=self.instance if self.instance.pk else None,
+                data={k: v for k, v in cleaned.items() if k in PROFESSIONAL_FIELDS},
+            )
+        except ValidationError as error:
+            add_problems(self, error)
+        return cleaned
+
     def _post_clean(self):
         """Skip ModelForm's model step: it would copy the posted values into the
         instance before the service snapshots it for the change log (which
         would then record nothing). The service validates and saves."""
 
 
+Rule = InvitationPractice.DeadlineRule
+
+
 class PracticeForm(forms.ModelForm):
+    """The invitation practice. The deadline is one choice of three; each
+    choice's own field sits under it (and only it shows, with JavaScript),
+    and the field of a rule not chosen is ignored."""
+
+    deadline_rule = forms.ChoiceField(
+        label=_("Pyynnön määräaika"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Rule.NONE, _("Ei määräaikaa")),
+            (
+                Rule.WEEKDAY_OF_PREVIOUS_WEEK,
+                _("Tapaamista edeltävän viikon viikonpäivään mennessä"),
+            ),
+            (Rule.WORKING_DAYS_BEFORE, _("Tietty määrä arkipäiviä ennen tapaamista")),
+        ],
+    )
+    deadline_weekday = forms.TypedChoiceField(
+        label=_("Viikonpäivä, johon mennessä pyydetään"),
+        choices=WEEKDAY_CHOICES[1:],
+        coerce=int,
+        required=False,
+    )
+    deadline_working_days = forms.IntegerField(
+        label=_("Arkipäiviä ennen tapaamista"), min_value=0, max_value=60, required=False
+    )
+
     class Meta:
         model = InvitationPractice
         fields = PRACTICE_FIELDS
-        widgets = {
-            "deadline_weekday": forms.Select(choices=WEEKDAY_CHOICES[1:]),
-            "instructions": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,10 +226,48 @@ class PracticeForm(forms.ModelForm):
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        rule = cleaned.get("deadline_rule")
+        for rule_value, field in DEADLINE_FIELDS.items():
+            if rule != rule_value:
+                # Not the chosen rule: whatever was posted for it is ignored,
+                # and the saved value stays (nothing changes, nothing is logged).
+                self.errors.pop(field, None)
+                cleaned[field] = getattr(self.instance, field)
+            elif cleaned.get(field) is None and field not in self.errors:
+                self.add_error(
+                    field,
+                    _("Valitse viikonpäivä.")
+                    if field == "deadline_weekday"
+                    else _("Anna arkipäivien määrä."),
+                )
+        for n in range(SLOT_ROWS):
+            self._clean_slot(n, cleaned)
+        return cleaned
+
+    def _clean_slot(self, n: int, cleaned: dict) -> None:
+        weekday, starts, ends = (f"slot_{n}_{part}" for part in ("weekday", "starts", "ends"))
+        if any(f in self.errors for f in (weekday, starts, ends)):
+            return
+        if cleaned.get(weekday) in ("", None):
+            if cleaned.get(starts) or cleaned.get(ends):
+                self.add_error(weekday, _("Valitse viikonpäivä tai tyhjennä kellonajat."))
+            return
+        if not cleaned.get(starts):
+            self.add_error(starts, _("Anna alkamisaika."))
+        if not cleaned.get(ends):
+            self.add_error(ends, _("Anna päättymisaika."))
+        elif cleaned.get(starts) and cleaned[ends] <= cleaned[starts]:
+            self.add_error(ends, _("Aikaikkunan loppu pitää olla sen alun jälkeen samana päivänä."))
+
     def _post_clean(self):
         """Skip ModelForm's model step: it would copy the posted values into the
         instance before the service snapshots it for the change log (which
         would then record nothing). The service validates and saves."""
+
+    def practice(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in PRACTICE_FIELDS}
 
     def slots(self) -> list[tuple]:
         rows = []
@@ -162,6 +288,11 @@ class PracticeForm(forms.ModelForm):
             (self[f"slot_{n}_weekday"], self[f"slot_{n}_starts"], self[f"slot_{n}_ends"])
             for n in range(SLOT_ROWS)
         ]
+
+    def deadline_choices(self):
+        """Each deadline choice with the field it reads (or None)."""
+        fields = {rule: self[field] for rule, field in DEADLINE_FIELDS.items()}
+        return [(choice, fields.get(choice.data["value"])) for choice in self["deadline_rule"]]
 
     @staticmethod
     def initial_slots(practice) -> dict:
@@ -256,6 +387,23 @@ class TeamModelForm(forms.Form):
             municipality_id=team.municipality_id
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[int, str] = {}
+        for kind in ("core", "per_family", "optional"):
+            for expertise in cleaned.get(kind) or []:
+                if expertise.pk in seen:
+                    self.add_error(
+                        kind,
+                        _("%(expertise)s on jo valittu kohtaan: %(role)s.")
+                        % {
+                            "expertise": expertise.name,
+                            "role": self.fields[seen[expertise.pk]].label,
+                        },
+                    )
+                seen.setdefault(expertise.pk, kind)
+        return cleaned
+
     def model(self) -> dict:
         return {
             "kind": self.cleaned_data["kind"],
@@ -268,17 +416,84 @@ class TeamModelForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV-tiedosto"))
+    file = forms.FileField(
+        label=_("Tiedosto (CSV tai PTV:n JSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+    )
+
+    def add_file_problem(self, message: str) -> None:
+        """A fault of the whole file, next to the file field: also after a
+        preview, when the form shows no upload of its own."""
+        self.errors.setdefault("file", self.error_class()).append(message)
 
 
 class ReferenceForm(forms.Form):
     code = forms.SlugField(
         label=_("Koodi"),
-        max_length=50,
+        max_length=max_length(Expertise, "code"),
         required=False,
         help_text=_("Vain uudelle: esim. family_guide. Ei muutu myöhemmin."),
     )
-    name_fi = forms.CharField(label=_("Nimi suomeksi"), max_length=200)
-    name_sv = forms.CharField(label=_("Nimi ruotsiksi"), max_length=200, required=False)
-    name_en = forms.CharField(label=_("Nimi englanniksi"), max_length=200, required=False)
+    name_fi = forms.CharField(label=_("Nimi suomeksi"), max_length=max_length(Expertise, "name_fi"))
+    name_sv = forms.CharField(
+        label=_("Nimi ruotsiksi"), max_length=max_length(Expertise, "name_sv"), required=False
+    )
+    name_en = forms.CharField(
+        label=_("Nimi englanniksi"), max_length=max_length(Expertise, "name_en"), required=False
+    )
     position = forms.IntegerField(label=_("Järjestys"), min_value=0, max_value=999, initial=100)
+
+    def __init__(self, *args, model, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model, self.instance = model, instance
+        if instance is not None:
+            self.fields["code"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_reference(model=self.model, instance=self.instance, data=cleaned)
+        except ValidationError as error:
+            add_problems(self, error)
+        return cleaned
+
+
+class NewAreaForm(forms.Form):
+    name = forms.CharField(
+        label=_("Uuden alueen nimi"), max_length=max_length(FamilyCentreArea, "name")
+    )
+
+
+class NewTeamForm(forms.Form):
+    name = forms.CharField(
+        label=_("Uuden tiimin nimi"), max_length=max_length(FamilyCentreTeam, "name")
+    )
+
+
+class RegionForm(forms.Form):
+    region = forms.CharField(
+        label=_("Hyvinvointialue"),
+        max_length=max_length(Region, "name"),
+        help_text=_("Palvelukartta näyttää saman hyvinvointialueen kunnat."),
+        widget=forms.TextInput(attrs={"list": "regions"}),
+    )
+
+
+class ClassifyServiceForm(forms.Form):
+    """The task area of a service an import could not classify."""
+
+    NOT_FAMILY_SERVICE = "none"
+
+    choice = forms.ChoiceField(label=_("Tehtäväalue"))
+
+    def __init__(self, *args, areas: list[TaskArea], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = {str(a.pk): a for a in areas}
+        self.fields["choice"].choices = [
+            ("", _("valitse")),
+            *[(pk, area.name) for pk, area in self.areas.items()],
+            (self.NOT_FAMILY_SERVICE, _("ei perhekeskuksen palvelu")),
+        ]
+
+    def task_area(self) -> TaskArea | None:
+        return self.areas.get(self.cleaned_data["choice"])

@@ -3,6 +3,7 @@ family centre teams with their invitation practices."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yhdessa.i18n import ReferenceItem
@@ -89,6 +90,10 @@ class Organisation(models.Model):
     PUBLIC_SECTORS = {Sector.COUNTY_SOCIAL, Sector.COUNTY_HEALTH, Sector.MUNICIPAL_EDUCATION}
 
     name = models.CharField(_("nimi"), max_length=200)
+    # The organisation's own names in Swedish and English (from PTV, or as
+    # the coordinator writes them); empty: the Finnish name is used.
+    name_sv = models.CharField(_("nimi ruotsiksi"), max_length=200, blank=True)
+    name_en = models.CharField(_("nimi englanniksi"), max_length=200, blank=True)
     sector = models.CharField(_("sektori"), max_length=30, choices=Sector.choices)
     business_id = models.CharField(
         _("y-tunnus"), max_length=9, blank=True, help_text=_("Muodossa 1234567-8.")
@@ -122,7 +127,13 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language, if the organisation has one."""
+        lang = (get_language() or "fi")[:2]
+        return (getattr(self, f"name_{lang}", "") if lang in ("sv", "en") else "") or self.name
 
     @property
     def is_public(self) -> bool:
@@ -367,6 +378,55 @@ class ServiceOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.task_area}"
+
+
+class ImportedService(models.Model):
+    """A service read from PTV whose task area the import could not tell.
+    It is kept, not dropped: the coordinator of its municipality classifies
+    it (or says it is no family centre service), and a later import of the
+    same service follows that choice."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="imported_services",
+        verbose_name=_("organisaatio"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="imported_services",
+        verbose_name=_("kunta"),
+    )
+    name = models.CharField(_("palvelun nimi"), max_length=300)
+    ptv_id = models.CharField(_("PTV-tunniste"), max_length=36, blank=True)
+    task_area = models.ForeignKey(
+        TaskArea,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("tehtäväalue"),
+    )
+    not_family_service = models.BooleanField(_("ei perhekeskuksen palvelu"), default=False)
+    imported_at = models.DateTimeField(_("tuotu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tuotu palvelu")
+        verbose_name_plural = _("tuodut palvelut")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "municipality", "name"], name="imported_service_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.name}"
+
+    @property
+    def is_classified(self) -> bool:
+        return self.task_area_id is not None or self.not_family_service
 
 
 class DirectoryChange(models.Model):

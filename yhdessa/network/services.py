@@ -5,11 +5,14 @@ Every write acts for an actor within the actor's scope (``yhdessa.access``):
 a coordinator keeps their own municipality's organisations, people and
 teams, whether through a page, an import or a command."""
 
+import copy
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
@@ -21,6 +24,7 @@ from yhdessa.network.models import (
     DirectoryChange,
     FamilyCentreArea,
     FamilyCentreTeam,
+    ImportedService,
     InvitationPractice,
     Municipality,
     Organisation,
@@ -28,6 +32,7 @@ from yhdessa.network.models import (
     Region,
     ServiceOffer,
     SlotWindow,
+    TaskArea,
     TeamRole,
 )
 
@@ -80,10 +85,17 @@ def clean_languages(codes: Iterable[str]) -> list[str]:
 def _value(instance: models.Model, field: str):
     value = getattr(instance, field)
     if isinstance(value, models.Model):
-        return str(value)
+        return _canonical_str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _canonical_str(instance: models.Model) -> str:
+    """A record's name as the log keeps it: in the default language, whoever
+    acted (the history page names it in each reader's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(instance)
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
@@ -106,7 +118,7 @@ def record_change(
         action=action,
         object_type=instance._meta.model_name,
         object_id=instance.pk,
-        object_repr=str(instance)[:200],
+        object_repr=_canonical_str(instance)[:200],
         changes=changes or {},
         source=source,
     )
@@ -137,6 +149,37 @@ def _check_email(value: str) -> None:
             raise ValidationError({"email": _("Sähköpostiosoite ei ole kelvollinen.")}) from None
 
 
+class _Problems:
+    """Every problem found in a record, by field, so that a form can show
+    them all at once next to their fields instead of one per attempt."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.by_field.setdefault(field, []).extend(messages)
+
+    def run(self, check, *args):
+        try:
+            return check(*args)
+        except ValidationError as error:
+            self.add(error)
+            return None
+
+    def model_check(self, instance: models.Model, exclude: list[str]) -> None:
+        """The model's own rules (lengths, choices, constraints) for the
+        fields that have no problem yet."""
+        try:
+            instance.full_clean(exclude=[*exclude, *self.by_field])
+        except ValidationError as error:
+            self.add(error)
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
 def _set_related(manager, ids: list[int], label: str, changes: dict, key: str) -> None:
     """Set a many-to-many relation and note the change by a readable label."""
     old = sorted(manager.values_list(label, flat=True))
@@ -148,6 +191,8 @@ def _set_related(manager, ids: list[int], label: str, changes: dict, key: str) -
 
 ORGANISATION_FIELDS = [
     "name",
+    "name_sv",
+    "name_en",
     "sector",
     "business_id",
     "email",
@@ -173,6 +218,34 @@ def _apply(instance: models.Model, data: dict, fields: list[str]) -> None:
     for field in fields:
         if field in data:
             setattr(instance, field, data[field])
+
+
+def check_organisation(*, organisation: Organisation | None, data: dict) -> dict:
+    """An organisation's data in its standard form, or a ValidationError
+    naming every problem at once. The form runs it too, so the coordinator
+    sees all problems on the first try."""
+    problems = _Problems()
+    data = dict(data)
+    data["business_id"] = problems.run(clean_business_id, data.get("business_id", "")) or ""
+    if "languages" in data:
+        data["languages"] = problems.run(clean_languages, data["languages"]) or []
+    if not (data.get("name") or getattr(organisation, "name", "") or "").strip():
+        problems.add(ValidationError({"name": _("Anna organisaation nimi.")}))
+    if "sector" in data and data["sector"] not in Organisation.Sector.values:
+        problems.add(ValidationError({"sector": _("Valitse sektori.")}))
+    problems.run(_check_email, data.get("email", ""))
+    clash = Organisation.objects.filter(business_id=data["business_id"]).exclude(
+        pk=getattr(organisation, "pk", None)
+    )
+    if data["business_id"] and clash.exists():
+        problems.add(
+            ValidationError({"business_id": _("Y-tunnus on jo toisella organisaatiolla.")})
+        )
+    candidate = copy.copy(organisation) if organisation is not None else Organisation()
+    _apply(candidate, data, ORGANISATION_FIELDS)
+    problems.model_check(candidate, exclude=["municipalities", "areas"])
+    problems.raise_any()
+    return data
 
 
 @transaction.atomic
@@ -208,25 +281,11 @@ def save_organisation(
         changed = set(area_ids) ^ old
         if FamilyCentreArea.objects.filter(pk__in=changed).exclude(municipality_id=scope).exists():
             raise PermissionDenied(_("Voit valita vain oman kuntasi perhekeskusalueita."))
-    data = dict(data)
-    data["business_id"] = clean_business_id(data.get("business_id", ""))
-    if "languages" in data:
-        data["languages"] = clean_languages(data["languages"])
-    if not (data.get("name") or getattr(organisation, "name", "")).strip():
-        raise ValidationError({"name": _("Anna organisaation nimi.")})
-    if "sector" in data and data["sector"] not in Organisation.Sector.values:
-        raise ValidationError({"sector": _("Valitse sektori.")})
-    _check_email(data.get("email", ""))
-    clash = Organisation.objects.filter(business_id=data["business_id"]).exclude(
-        pk=getattr(organisation, "pk", None)
-    )
-    if data["business_id"] and clash.exists():
-        raise ValidationError({"business_id": _("Y-tunnus on jo toisella organisaatiolla.")})
+    data = check_organisation(organisation=organisation, data=data)
     creating = organisation is None
     organisation = organisation or Organisation()
     before = {} if creating else snapshot(organisation, ORGANISATION_FIELDS)
     _apply(organisation, data, ORGANISATION_FIELDS)
-    organisation.full_clean(exclude=["municipalities", "areas"])
     organisation.save()
     changes = _diff(before, snapshot(organisation, ORGANISATION_FIELDS))
     if area_ids is not None:
@@ -244,6 +303,31 @@ def save_organisation(
             action=DirectoryChange.Action.CREATED if creating else DirectoryChange.Action.UPDATED,
         )
     return organisation, _outcome(creating, changes)
+
+
+def check_professional(*, professional: Professional | None, data: dict) -> dict:
+    """A professional's data cleaned, or a ValidationError naming every
+    problem at once."""
+    problems = _Problems()
+    data = dict(data)
+    if "languages" in data:
+        data["languages"] = problems.run(clean_languages, data["languages"]) or []
+    if not (data.get("name") or getattr(professional, "name", "") or "").strip():
+        problems.add(ValidationError({"name": _("Anna ammattilaisen nimi.")}))
+    problems.run(_check_email, data.get("email", ""))
+    if data.get("email") and "email" not in problems.by_field:
+        clash = Professional.objects.filter(email__iexact=data["email"]).exclude(
+            pk=getattr(professional, "pk", None)
+        )
+        if clash.exists():
+            problems.add(
+                ValidationError({"email": _("Sähköpostiosoite on jo toisella ammattilaisella.")})
+            )
+    candidate = copy.copy(professional) if professional is not None else Professional()
+    _apply(candidate, data, PROFESSIONAL_FIELDS)
+    problems.model_check(candidate, exclude=["user", "expertise"])
+    problems.raise_any()
+    return data
 
 
 @transaction.atomic
@@ -264,23 +348,11 @@ def save_professional(
     town = data.get("municipality", getattr(professional, "municipality", None))
     if scope is not None and getattr(town, "pk", town) != scope:
         raise PermissionDenied(_("Voit lisätä ja muuttaa vain oman kuntasi ammattilaisia."))
-    data = dict(data)
-    if "languages" in data:
-        data["languages"] = clean_languages(data["languages"])
-    if not (data.get("name") or getattr(professional, "name", "")).strip():
-        raise ValidationError({"name": _("Anna ammattilaisen nimi.")})
-    _check_email(data.get("email", ""))
-    if data.get("email"):
-        clash = Professional.objects.filter(email__iexact=data["email"]).exclude(
-            pk=getattr(professional, "pk", None)
-        )
-        if clash.exists():
-            raise ValidationError({"email": _("Sähköpostiosoite on jo toisella ammattilaisella.")})
+    data = check_professional(professional=professional, data=data)
     creating = professional is None
     professional = professional or Professional()
     before = {} if creating else snapshot(professional, PROFESSIONAL_FIELDS)
     _apply(professional, data, PROFESSIONAL_FIELDS)
-    professional.full_clean(exclude=["user", "expertise"])
     professional.save()
     changes = _diff(before, snapshot(professional, PROFESSIONAL_FIELDS))
     if expertise_ids is not None:
@@ -327,6 +399,11 @@ def set_team_members(
         )
 
 
+# The field each deadline rule reads; under another rule it does not apply.
+DEADLINE_FIELDS = {
+    InvitationPractice.DeadlineRule.WEEKDAY_OF_PREVIOUS_WEEK.value: "deadline_weekday",
+    InvitationPractice.DeadlineRule.WORKING_DAYS_BEFORE.value: "deadline_working_days",
+}
 PRACTICE_FIELDS = [
     "by_email",
     "by_sms",
@@ -360,6 +437,13 @@ def save_practice(
     practice = practice or InvitationPractice(team=team)
     before = {} if creating else snapshot(practice, PRACTICE_FIELDS)
     before_slots = [] if creating else [str(s) for s in practice.slots.all()]
+    rule = data.get("deadline_rule", practice.deadline_rule)
+    # The field of a rule not chosen is ignored: its saved value stays.
+    data = {
+        k: v
+        for k, v in data.items()
+        if k not in DEADLINE_FIELDS.values() or DEADLINE_FIELDS.get(rule) == k
+    }
     _apply(practice, data, PRACTICE_FIELDS)
     practice.full_clean(exclude=["team"])
     practice.save()
@@ -506,6 +590,27 @@ def create_area(*, actor: Actor, name: str, municipality_id: int) -> FamilyCentr
 REFERENCE_FIELDS = ["code", "name_fi", "name_sv", "name_en", "position"]
 
 
+def check_reference(*, model, instance, data: dict) -> None:
+    """A reference list entry's problems, all at once: a Finnish name, and a
+    new, unique code for a new entry."""
+    problems = _Problems()
+    if not (data.get("name_fi") or "").strip():
+        problems.add(ValidationError({"name_fi": _("Anna nimi suomeksi.")}))
+    if instance is None:
+        code = (data.get("code") or "").strip()
+        if not code or model.objects.filter(code=code).exists():
+            problems.add(
+                ValidationError(
+                    {
+                        "code": _(
+                            "Anna uusi, yksilöllinen koodi (pienet kirjaimet, numerot ja alaviivat)."
+                        )
+                    }
+                )
+            )
+    problems.raise_any()
+
+
 @transaction.atomic
 def save_reference(*, actor: Actor, model, instance, data: dict):
     """Add or rename an entry of an editable reference list (expertise, task
@@ -513,20 +618,10 @@ def save_reference(*, actor: Actor, model, instance, data: dict):
     The lists are shared by every municipality."""
     access.directory_scope(actor)
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
-    if not data.get("name_fi"):
-        raise ValidationError({"name_fi": _("Anna nimi suomeksi.")})
+    check_reference(model=model, instance=instance, data=data)
     creating = instance is None
     if creating:
-        code = data.get("code", "")
-        if not code or model.objects.filter(code=code).exists():
-            raise ValidationError(
-                {
-                    "code": _(
-                        "Anna uusi, yksilöllinen koodi (pienet kirjaimet, numerot ja alaviivat)."
-                    )
-                }
-            )
-        instance = model(code=code)
+        instance = model(code=data["code"])
     before = {} if creating else snapshot(instance, REFERENCE_FIELDS)
     for field in ("name_fi", "name_sv", "name_en", "position"):
         if field in data and data[field] is not None:
@@ -630,3 +725,74 @@ def create_municipality(*, actor: Actor, name: str, source: str = "") -> Municip
     town = Municipality.objects.create(name=name)
     record_change(actor=actor, instance=town, action=DirectoryChange.Action.CREATED, source=source)
     return town
+
+
+@transaction.atomic
+def keep_imported_service(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    municipality: Municipality,
+    name: str,
+    ptv_id: str = "",
+    source: str = "",
+) -> tuple[ImportedService, bool]:
+    """Keep a service whose task area an import could not tell, for the
+    coordinator to classify; True when it is new."""
+    access.require_coordinator_of(actor, municipality.pk)
+    _require_organisation_in_scope(actor, organisation)
+    service, created = ImportedService.objects.get_or_create(
+        organisation=organisation,
+        municipality=municipality,
+        name=name.strip()[:300],
+        defaults={"ptv_id": ptv_id[:36]},
+    )
+    if created:
+        record_change(
+            actor=actor,
+            instance=organisation,
+            action=DirectoryChange.Action.IMPORTED,
+            changes={"unclassified_services": [None, f"{service.name} / {municipality.name}"]},
+            source=source,
+        )
+    return service, created
+
+
+@transaction.atomic
+def classify_service(
+    *, actor: Actor, service_id: int, task_area: TaskArea | None
+) -> ImportedService:
+    """The coordinator's choice for an imported service: a task area (it goes
+    on the service map) or none (it is no family centre service)."""
+    service = (
+        access.imported_services_managed_by(actor)
+        .select_for_update()
+        .select_related("organisation", "municipality")
+        .filter(pk=service_id)
+        .first()
+    )
+    if service is None:
+        raise PermissionDenied(_("Palvelu ei ole kuntasi palvelu, tai se on poistettu."))
+    if service.is_classified:
+        raise ValidationError({"task_area": _("Palvelu on jo luokiteltu.")})
+    if task_area is None:
+        service.not_family_service = True
+        changes = {"not_family_service": [None, service.name]}
+    else:
+        service.task_area = task_area
+        ServiceOffer.objects.get_or_create(
+            organisation=service.organisation,
+            task_area=task_area,
+            municipality=service.municipality,
+            defaults={"description": service.name},
+        )
+        changes = {"task_areas": [None, f"{task_area.code} / {service.municipality.name}"]}
+    service.save(update_fields=["task_area", "not_family_service"])
+    record_change(
+        actor=actor,
+        instance=service.organisation,
+        action=DirectoryChange.Action.UPDATED,
+        changes=changes,
+        source=service.name,
+    )
+    return service

@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/new/", views.area_new, name="area_new"),
     path("region/", views.region_set, name="region"),
     path("teams/<int:pk>/", views.team_edit, name="team"),
+    path("services/<int:pk>/classify/", views.service_classify, name="service_classify"),
     path("import/", views.import_csv, name="import"),
     path("export.csv", views.export_csv, name="export"),
     path("changes/", views.changes, name="changes"),

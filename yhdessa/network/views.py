@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -17,11 +16,15 @@ from yhdessa.families.models import ConcernTopic
 from yhdessa.interop.network_csv import export_network, import_network
 from yhdessa.interop.ptv import import_ptv
 from yhdessa.network.forms import (
+    ClassifyServiceForm,
     ImportForm,
+    NewAreaForm,
+    NewTeamForm,
     OrganisationForm,
     PracticeForm,
     ProfessionalForm,
     ReferenceForm,
+    RegionForm,
     SearchForm,
     ServiceMapForm,
     TeamModelForm,
@@ -35,9 +38,10 @@ from yhdessa.network.models import (
     TaskArea,
 )
 from yhdessa.network.practice import describe_practice, describe_team
-from yhdessa.network.queries import change_rows, search_professionals
+from yhdessa.network.queries import change_entries, search_professionals
 from yhdessa.network.service_map import OVERLAP_AT, service_map
 from yhdessa.network.services import (
+    classify_service,
     create_area,
     create_team,
     save_organisation,
@@ -83,9 +87,23 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_required
-def manage(request: HttpRequest) -> HttpResponse:
+def _manage_page(
+    request: HttpRequest, classify_form: ClassifyServiceForm | None = None, **forms
+) -> HttpResponse:
+    """The upkeep page; a form posted from it and refused comes back bound,
+    with its problems next to its fields."""
     user = request.user
+    region = getattr(user.municipality, "region", None)
+    unclassified = list(
+        access.imported_services_managed_by(user)
+        .filter(task_area=None, not_family_service=False)
+        .select_related("organisation", "municipality")
+        .order_by("organisation__name", "name")
+    )
+    task_areas = list(TaskArea.objects.all()) if unclassified else []
+    forms.setdefault("area_form", NewAreaForm(auto_id="area_%s"))
+    forms.setdefault("team_form", NewTeamForm(auto_id="team_%s"))
+    forms.setdefault("region_form", RegionForm(initial={"region": region.name if region else ""}))
     return render(
         request,
         "network/manage.html",
@@ -99,8 +117,23 @@ def manage(request: HttpRequest) -> HttpResponse:
             .order_by("name"),
             "areas": FamilyCentreArea.objects.filter(municipality_id=user.municipality_id),
             "regions": Region.objects.all(),
+            "unclassified": [
+                (
+                    service,
+                    classify_form
+                    if classify_form is not None and classify_form.prefix == f"s{service.pk}"
+                    else ClassifyServiceForm(prefix=f"s{service.pk}", areas=task_areas),
+                )
+                for service in unclassified
+            ],
+            **forms,
         },
     )
+
+
+@coordinator_required
+def manage(request: HttpRequest) -> HttpResponse:
+    return _manage_page(request)
 
 
 @coordinator_required
@@ -219,48 +252,77 @@ def _own_municipality_id(request: HttpRequest) -> int | None:
 @require_POST
 @coordinator_required
 def area_new(request: HttpRequest) -> HttpResponse:
+    form = NewAreaForm(request.POST, auto_id="area_%s")
     if (town := _own_municipality_id(request)) is None:
         return redirect("network:manage")
-    try:
-        create_area(actor=request.user, name=request.POST.get("name", ""), municipality_id=town)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Alue on lisätty."))
-    return redirect("network:manage")
+    if form.is_valid():
+        try:
+            create_area(actor=request.user, name=form.cleaned_data["name"], municipality_id=town)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Alue on lisätty."))
+            return redirect("network:manage")
+    return _manage_page(request, area_form=form)
 
 
 @require_POST
 @coordinator_required
 def region_set(request: HttpRequest) -> HttpResponse:
+    form = RegionForm(request.POST)
     if (town := _own_municipality_id(request)) is None:
         return redirect("network:manage")
-    try:
-        set_region(
-            actor=request.user,
-            municipality=Municipality.objects.get(pk=town),
-            region_name=request.POST.get("region", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Hyvinvointialue on tallennettu."))
-    return redirect("network:manage")
+    if form.is_valid():
+        try:
+            set_region(
+                actor=request.user,
+                municipality=Municipality.objects.get(pk=town),
+                region_name=form.cleaned_data["region"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Hyvinvointialue on tallennettu."))
+            return redirect("network:manage")
+    return _manage_page(request, region_form=form)
 
 
 @require_POST
 @coordinator_required
 def team_new(request: HttpRequest) -> HttpResponse:
+    form = NewTeamForm(request.POST, auto_id="team_%s")
     if (town := _own_municipality_id(request)) is None:
         return redirect("network:manage")
-    try:
-        team = create_team(
-            actor=request.user, name=request.POST.get("name", ""), municipality_id=town
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if form.is_valid():
+        try:
+            team = create_team(
+                actor=request.user, name=form.cleaned_data["name"], municipality_id=town
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("network:team", pk=team.pk)
+    return _manage_page(request, team_form=form)
+
+
+@require_POST
+@coordinator_required
+def service_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator names the task area of a service an import could not
+    classify (or says it is no family centre service)."""
+    form = ClassifyServiceForm(request.POST, prefix=f"s{pk}", areas=list(TaskArea.objects.all()))
+    if form.is_valid():
+        try:
+            service = classify_service(
+                actor=request.user, service_id=pk, task_area=form.task_area()
+            )
+        except ValidationError as error:
+            # Classified already (a second tab, a double submit): nothing to do.
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Palvelu %(name)s on luokiteltu.") % {"name": service.name})
         return redirect("network:manage")
-    return redirect("network:team", pk=team.pk)
+    return _manage_page(request, classify_form=form)
 
 
 @coordinator_required
@@ -282,7 +344,8 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, instance=practice, initial=initial
     )
     model_form = TeamModelForm(request.POST if request.method == "POST" else None, team=team)
-    if request.method == "POST" and form.is_valid() and model_form.is_valid():
+    # Both forms are checked, so every problem on the page shows at once.
+    if request.method == "POST" and all([form.is_valid(), model_form.is_valid()]):
         allowed = {p.pk for p in candidates} | members
         try:
             save_team(
@@ -293,13 +356,13 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     for i in request.POST.getlist("members")
                     if i.isdigit() and int(i) in allowed
                 ],
-                practice={k: v for k, v in form.cleaned_data.items() if not k.startswith("slot_")},
+                practice=form.practice(),
                 slots=form.slots(),
                 model=model_form.model(),
                 roles=model_form.roles(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(model_form if _names_any(error, model_form) else form, error)
         else:
             messages.success(request, _("Tiimin tiedot ja kutsukäytäntö on tallennettu."))
             return redirect("network:team", pk=team.pk)
@@ -318,37 +381,91 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-IMPORTERS = {"csv": import_network, "ptv": import_ptv}
+def _names_any(error: ValidationError, form) -> bool:
+    """Whether a service's refusal is about a field of this form."""
+    return hasattr(error, "error_dict") and any(f in form.fields for f in error.error_dict)
+
+
+def _may_add_municipalities(user) -> bool:
+    try:
+        access.require_may_create_municipality(user, "")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _run_import(pending: dict, *, actor, apply: bool):
+    data = pending.get("data", "").encode()
+    source = pending.get("source", "")
+    if pending.get("kind") == "ptv":
+        return import_ptv(
+            data,
+            actor=actor,
+            apply=apply,
+            source=source,
+            add_municipalities=pending.get("add_municipalities", False),
+        )
+    return import_network(data, actor=actor, apply=apply, source=source)
 
 
 @coordinator_required
 def import_csv(request: HttpRequest) -> HttpResponse:
     """Upload a CSV file (or PTV JSON), preview every row, then import all or nothing."""
-    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES or None)
     result = None
-    source = _("Tuonti %(date)s") % {"date": timezone.localdate().isoformat()}
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.pop("network_import", None) or {}
-        result = IMPORTERS[pending.get("kind", "csv")](
-            pending.get("data", "").encode(),
-            actor=request.user,
-            apply=True,
-            source=source,
-        )
+    if posted and ("confirm" in request.POST or "add_municipalities" in request.POST):
+        pending = request.session.pop("network_import", None)
+        if not pending:
+            form = ImportForm()
+            form.add_file_problem(
+                _("Esikatselu on vanhentunut tai tiedosto jo tuotu: valitse tiedosto uudelleen.")
+            )
+            return render(request, "network/import.html", {"form": form, "result": None})
+        if "add_municipalities" in request.POST:
+            # The administrator adds the municipalities the file names and
+            # sees the preview again before anything is written.
+            pending["add_municipalities"] = True
+        apply = "confirm" in request.POST
+        result = _run_import(pending, actor=request.user, apply=apply)
         if result.applied:
             messages.success(request, _("Tiedosto on tuotu."))
             return redirect("network:changes")
-    elif request.method == "POST" and form.is_valid():
+        if result.ok:
+            request.session["network_import"] = pending
+        form = ImportForm()
+    elif posted and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = "ptv" if upload.name.lower().endswith(".json") else "csv"
         data = upload.read()
-        result = IMPORTERS[kind](data, actor=request.user, apply=False, source=source)
+        pending = {
+            "kind": kind,
+            "data": data.decode("utf-8-sig", errors="replace"),
+            # Language-free: the change history shows the file, the date is its own.
+            "source": f"{kind.upper()} {upload.name}"[:100],
+        }
+        result = (import_ptv if kind == "ptv" else import_network)(
+            data, actor=request.user, apply=False, source=pending["source"]
+        )
         if result.ok:
-            request.session["network_import"] = {
-                "kind": kind,
-                "data": data.decode("utf-8-sig", errors="replace"),
-            }
-    return render(request, "network/import.html", {"form": form, "result": result})
+            request.session["network_import"] = pending
+    if result is not None:
+        # A fault of the whole file is told next to the file field.
+        for line, message in result.errors:
+            if line is None:
+                form.add_file_problem(message)
+    return render(
+        request,
+        "network/import.html",
+        {
+            "form": form,
+            "result": result,
+            "row_errors": [(line, m) for line, m in result.errors if line is not None]
+            if result
+            else [],
+            "may_add_municipalities": _may_add_municipalities(request.user),
+        },
+    )
 
 
 @coordinator_required
@@ -365,8 +482,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def changes(request: HttpRequest) -> HttpResponse:
     entries = access.changes_visible_to(request.user).select_related("actor")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    rows = [(c, change_rows(c)) for c in page.object_list]
-    return render(request, "network/changes.html", {"page": page, "rows": rows})
+    return render(
+        request, "network/changes.html", {"page": page, "rows": change_entries(page.object_list)}
+    )
 
 
 @login_required
@@ -433,9 +551,12 @@ def reference(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         if instance
         else {}
     )
-    form = ReferenceForm(request.POST if request.method == "POST" else None, initial=initial)
-    if instance is not None:
-        form.fields["code"].disabled = True
+    form = ReferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        model=model,
+        instance=instance,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             save_reference(

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yhdessa.interop.ptv import import_ptv
-from yhdessa.network.models import DirectoryChange, Organisation, ServiceOffer
+from yhdessa.network.models import DirectoryChange, ImportedService, Organisation, ServiceOffer
 
 PAGE = (Path(__file__).parent / "data" / "ptv_page.json").read_bytes()
 
@@ -21,6 +21,7 @@ def test_it_maps_organisations_and_services_and_reports_the_rest(network):
         "ngo",
         "2077474-0",
     )
+    assert (club.name_sv, club.name_en) == ("Järvelä Familjeklubb rf", "Järvelä Family Club")
     assert club.email == "info@perheklubi.example" and club.phone == "+358 401234567"
     assert club.address == "Kirkkotie 5 99999 JÄRVELÄ"
     assert sorted(m.name for m in club.municipalities.all()) == ["Järvelä", "Koivuranta"]
@@ -38,16 +39,32 @@ def test_it_maps_organisations_and_services_and_reports_the_rest(network):
     not_mapped = " ".join(report.notes)
     assert "Tuntemattomala" in not_mapped
     assert "y-tunnus 1234567-2 ei kelpaa" in not_mapped
-    assert "Palvelu Jätehuolto: tehtäväaluetta ei tunnistettu" in not_mapped
-    assert report.done["organisation_created"] == 2 and report.done["offer_created"] == 3
+    assert report.unknown_municipalities == ["Tuntemattomala"]
+    # Waste management is no task area the import knows: kept for the
+    # coordinator to classify, not dropped.
+    kept = ImportedService.objects.get()
+    assert (kept.name, kept.municipality.name, kept.task_area) == ("Jätehuolto", "Järvelä", None)
+    assert kept.organisation == county
+    assert report.done == {
+        "organisation_created": 2,
+        "service_created": 2,
+        "service_unclassified": 1,
+        "offer_created": 3,
+    }
 
 
 def test_importing_again_changes_nothing(network):
     import_ptv(PAGE, actor=network.admin, apply=True)
     changes = DirectoryChange.objects.count()
     again = import_ptv(PAGE, actor=network.admin, apply=True)
-    assert again.done["organisation_unchanged"] == 2 and again.done["offer_unchanged"] == 3
+    assert again.done == {
+        "organisation_unchanged": 2,
+        "service_unchanged": 2,
+        "service_unclassified": 1,
+        "offer_unchanged": 3,
+    }
     assert DirectoryChange.objects.count() == changes
+    assert ImportedService.objects.count() == 1
 
 
 def test_a_single_object_or_a_list_is_read_too(network):
@@ -94,7 +111,8 @@ def test_a_coordinator_imports_what_serves_their_municipality(network):
     assert {o.municipality.name for o in ServiceOffer.objects.all()} == {"Koivuranta"}
     notes = " ".join(report.notes)
     assert "muut kunnat (Järvelä) jätettiin pois" in notes
-    assert "Järviseudun hyvinvointialue ei palvele kuntaasi" in notes
+    assert "Järviseudun hyvinvointialue ei palvele kuntaasi" in " ".join(report.refused)
+    assert report.done["organisation_refused"] == 1
     assert set(DirectoryChange.objects.values_list("municipality__name", flat=True)) == {
         "Koivuranta"
     }
@@ -103,7 +121,7 @@ def test_a_coordinator_imports_what_serves_their_municipality(network):
     report = import_ptv(PAGE, actor=network.coordinator, apply=True)
     assert report.applied, report.errors
     assert [m.name for m in club.municipalities.all()] == ["Koivuranta"]
-    assert "Järvelän Perheklubi ry ei palvele kuntaasi" in " ".join(report.notes)
+    assert "Järvelän Perheklubi ry ei palvele kuntaasi" in " ".join(report.refused)
 
 
 def test_someone_who_keeps_no_directory_cannot_import(network):

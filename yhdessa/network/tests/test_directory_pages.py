@@ -233,7 +233,7 @@ def test_a_ptv_file_is_previewed_and_imported_from_the_page(client, network):
         reverse("network:import"),
         {"file": SimpleUploadedFile("ptv.json", data, content_type="application/json")},
     ).content.decode()
-    assert "Mitä ei voitu tuoda" in page and "Jätehuolto" in page
+    assert "Palvelu Jätehuolto (Järviseudun hyvinvointialue, Järvelä)" in page
     assert not Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
     client.post(reverse("network:import"), {"confirm": "1"})
     assert Organisation.objects.filter(name="Järvelän Perheklubi ry").exists()
@@ -340,7 +340,7 @@ def test_the_change_history_reads_in_finnish(client, network):
     )
     page = client.get(reverse("network:changes")).content.decode()
     assert "nimi:</span> – → Aino Aalto" in page
-    assert "kielet:</span> – → fi, sv" in page
+    assert "kielet:</span> – → suomi, ruotsi" in page
     assert "aktiivinen:</span> – → kyllä" in page
     assert "puhelin:" not in page  # nothing to nothing is no change
     assert "['fi'" not in page

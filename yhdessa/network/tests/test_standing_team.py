@@ -155,7 +155,7 @@ def test_roles_cannot_overlap(client, network):
             "default_duration_minutes": "60",
         },
     ).content.decode()
-    assert "Sama osaaminen voi olla vain yhdessä roolissa." in page
+    assert "Perheohjaus on jo valittu kohtaan: Kutsutaan aina." in page
     network.team.refresh_from_db()
     assert network.team.kind == "on_call" and network.team.members.count() == 5
 

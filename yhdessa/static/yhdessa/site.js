@@ -28,3 +28,15 @@ document.addEventListener("click", function (event) {
   date.dispatchEvent(new Event("change", { bubbles: true }));
   time.dispatchEvent(new Event("change", { bubbles: true }));
 });
+
+// A field that applies to one choice only (data-shown-with = the radio's id)
+// shows while that choice is chosen. Without this file it stays visible,
+// labelled under its own choice.
+function showChosenFields() {
+  document.querySelectorAll("[data-shown-with]").forEach(function (field) {
+    var choice = document.getElementById(field.dataset.shownWith);
+    field.hidden = !(choice && choice.checked);
+  });
+}
+document.addEventListener("change", showChosenFields);
+document.addEventListener("DOMContentLoaded", showChosenFields);
