@@ -30,6 +30,8 @@ from yhdessa.network.models import (
 )
 
 PASSWORD = "a-long-test-password-1"
+# The browser tests' fixtures (Chromium, pages that may log no error), for any app's tests.
+pytest_plugins = ["yhdessa.tests.browsing"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,19 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from yhdessa.api.api import api
 from yhdessa.meetings import views as meeting_views
 
 urlpatterns = [
     path("", meeting_views.home, name="home"),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF, the API).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("yhdessa/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yhdessa.accounts.urls")),
     path("concerns/", include("yhdessa.families.urls")),

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from yhdessa import access
@@ -13,22 +15,16 @@ from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
 from yhdessa.plans.services import record_plan, replace_lead
-from yhdessa.web import add_service_errors
 
 
 @login_required
 def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = access.read_meeting(request.user, meeting_pk, action=access.Action.MANAGE)
     plan = access.plan_queryset().filter(meeting=meeting).first()
-    # Someone who has left the network is no longer named a lead.
-    candidates = [
-        p
-        for p in [meeting.convener] + [i.professional for i in meeting.invitations.all()]
-        if p.is_active
-    ]
+    # The form offers as leads only those who attended and checks every rule at once.
     form = PlanForm(
         request.POST if request.method == "POST" else None,
-        candidates=candidates,
+        meeting=meeting,
         initial=PlanForm.initial_from(plan) if plan else {},
     )
     warnings: list[str] = []
@@ -46,7 +42,7 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                 confirm_identifying=data["confirm_identifying"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         except IdentifyingDataFound as refusal:
             # The page shows what was found and asks the writer to confirm.
             warnings = refusal.warnings
@@ -62,20 +58,33 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     )
 
 
+def plan_language(request: HttpRequest, meeting) -> str:
+    """The plan is the family's: it speaks the family's language unless the
+    worker chooses another for printing (?lang=sv)."""
+    chosen = request.GET.get("lang", "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return meeting.concern.family.language
+
+
 @login_required
 def plan_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting, plan = access.read_plan(request.user, meeting_pk)
     context = plan_document_context(meeting, plan)
     context["may_follow_up"] = access.may_convene(request.user, meeting.concern)
+    context["plan_language"] = plan_language(request, meeting)
+    context["plan_languages"] = [
+        (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+    ]
     return render(request, "plans/plan.html", context)
 
 
 @login_required
 def plan_download(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting, plan = access.read_plan(request.user, meeting_pk, pdf=True)
-    response = HttpResponse(
-        plan_pdf(plan_document_context(meeting, plan)), content_type="application/pdf"
-    )
+    with translation.override(plan_language(request, meeting)):
+        document = plan_pdf(plan_document_context(meeting, plan))
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="yhteinen-suunnitelma-{meeting.pk}.pdf"'
     )

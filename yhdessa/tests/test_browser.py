@@ -1,64 +1,14 @@
 """The path in a real browser: Debian's Chromium driven by Playwright."""
 
-import os
-import shutil
-
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD, next_thursday_at
+from conftest import next_thursday_at
 from yhdessa.families.models import Concern
 from yhdessa.meetings.models import Meeting
+from yhdessa.tests.browsing import log_in
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# CI sets CI=true: there a missing browser fails the run, since a skipped
-# browser test would pass CI without having looked at a single page.
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by the tests themselves are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def chromium() -> str:
-    """Debian's Chromium; without it, a failure in CI and a skip elsewhere."""
-    if CHROMIUM is not None:
-        return CHROMIUM
-    missing = "Debian's chromium is not installed (apt-get install chromium; .ci/run installs it)"
-    if IN_CI:
-        pytest.fail(f"{missing}: in CI the browser tests must run, not skip", pytrace=False)
-    pytest.skip(f"{missing}; outside CI the browser tests are skipped")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(browser, live_server, username, width=1280):
-    page = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US").new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def test_a_convener_raises_a_concern_and_convenes(browser, live_server, network):

@@ -1,0 +1,161 @@
+"""Every page of the site, walked in a real browser at a phone's width.
+
+The pages are not a chosen few: the walk takes every URL pattern the site
+has, fills its parameters with an object made here, and opens it as each
+persona who may see it. A new page with a parameter nobody fills fails the
+walk until it is added to ``_kwargs``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import concern_for, meeting_for, plan_for
+from yhdessa.tests.browsing import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = 360
+# Not our pages: Django's admin and the API (JSON, and Swagger UI's own
+# layout, tested in test_browser.py) bring their own styles; i18n/ is the
+# language switch, a POST.
+NOT_OUR_PAGES = ("admin/", "api/v1/", "i18n/")
+
+
+def url_names(resolver=None, namespace: str = "", prefix: str = ""):
+    """(name, parameter names) of every URL pattern, namespaces included."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith(NOT_OUR_PAGES):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"{route} has no name"
+            yield namespace + pattern.name, tuple(pattern.pattern.regex.groupindex)
+
+
+@dataclass
+class Site:
+    """One of each kind of object a page shows, with long words in it."""
+
+    held: object  # a meeting held last week, with its plan
+    scheduled: object  # a meeting still to come
+    message: object
+    network: object
+
+
+def _site(network) -> Site:
+    held = meeting_for(network, held=True, starts_at=_last_week())
+    plan_for(network, held)
+    # A family that gives an e-mail address and a summary with no place to
+    # break a line: a phone must still show them without scrolling sideways.
+    concern = concern_for(
+        network.convener,
+        alias="Perhe Lahtinen-Virtanen",
+        email="perhe.lahtinen-virtanen.kotitalous@kotiposti.example",
+        phone="+358 40 123 4567",
+        summary="Varhaiskasvatussuunnitelmakeskustelussa sovittiin, että katsotaan "
+        "https://perhekeskus.example/palvelut/perheneuvola/ajanvaraus?kieli=fi "
+        "yhdessä.",
+    )
+    scheduled = meeting_for(network, concern=concern)
+    return Site(
+        held=held,
+        scheduled=scheduled,
+        message=scheduled.messages.filter(to_family=True).get(),
+        network=network,
+    )
+
+
+def _last_week():
+    from conftest import next_thursday_at
+
+    return next_thursday_at(weeks=-2)
+
+
+def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
+    """The parameters to open a URL pattern with: one dict per page to see."""
+    from yhdessa.network.models import Organisation, Professional
+    from yhdessa.network.views import REFERENCE_LISTS
+
+    if not params:
+        return [{}]
+    meetings = [site.held, site.scheduled]
+    people = site.network.people
+    by_name = {
+        "families:detail": [{"pk": m.concern_id} for m in meetings],
+        "meetings:convene": [{"concern_pk": m.concern_id} for m in meetings],
+        "meetings:detail": [{"pk": m.pk} for m in meetings],
+        "meetings:star": [{"pk": m.pk} for m in meetings],
+        "meetings:held": [{"pk": site.scheduled.pk}],
+        "meetings:reschedule": [{"pk": site.scheduled.pk}],
+        "meetings:cancel": [{"pk": site.scheduled.pk}],
+        "plans:view": [{"meeting_pk": site.held.pk}],
+        "plans:edit": [{"meeting_pk": m.pk} for m in meetings],
+        "plans:pdf": [{"meeting_pk": site.held.pk}],
+        "notify:detail": [{"pk": site.message.pk}],
+        "notify:retry": [{"pk": site.message.pk}],
+        "audit:family_log": [{"family_pk": site.scheduled.concern.family_id}],
+        "network:organisation": [{"pk": Organisation.objects.order_by("pk").first().pk}],
+        "network:professional": [{"pk": Professional.objects.get(pk=people["leena"].pk).pk}],
+        "network:team": [{"pk": site.network.team.pk}],
+        "network:reference": [{"kind": kind} for kind in REFERENCE_LISTS],
+        "network:reference_edit": [
+            {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
+            for kind, (model, _title) in REFERENCE_LISTS.items()
+        ],
+    }
+    assert name in by_name, f"{name} takes {params}: add an object for it to _kwargs"
+    return by_name[name]
+
+
+def _open_as(browser, live_server, persona: str | None):
+    if persona is None:
+        context = browser.new_context(viewport={"width": PHONE, "height": 800})
+        return context.new_page()
+    return log_in(browser, live_server, persona, width=PHONE)
+
+
+def test_every_page_fits_a_phone(browser, live_server, network):
+    """scrollWidth <= 360 px at a 360 px viewport on every page the site has."""
+    site = _site(network)
+    urls = {
+        reverse(name, kwargs=kwargs): name
+        for name, params in url_names()
+        for kwargs in _kwargs(name, params, site)
+    }
+    too_wide: dict[str, int] = {}
+    seen: set[str] = set()
+    answers: dict[str, set] = {url: set() for url in urls}
+    for persona in (None, "convener", "coordinator"):
+        page = _open_as(browser, live_server, persona)
+        for url in urls:
+            # Ask first without the page, so that a refusal (403, 404, 405)
+            # is not a page to measure and logs no error in the console.
+            response = page.request.get(live_server.url + url, max_redirects=0)
+            html = "text/html" in response.headers.get("content-type", "")
+            answers[url].add(response.status if html or response.status != 200 else "file")
+            if response.status != 200 or not html:
+                continue
+            page.goto(live_server.url + url)
+            seen.add(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE:
+                too_wide[f"{url} ({persona})"] = width
+    # A page nobody could open was not measured: the walk must reach every
+    # page. No page: a POST-only view (405), a file, a redirect for everyone.
+    unseen = {
+        url: answers[url]
+        for url in urls
+        if url not in seen and not answers[url] & {405, "file"} and not answers[url] <= {301, 302}
+    }
+    problems = [f"{url}: {width} px wide" for url, width in too_wide.items()] + [
+        f"{url}: no persona could open it {sorted(map(str, statuses))}"
+        for url, statuses in unseen.items()
+    ]
+    assert problems == [], f"pages wider than a {PHONE} px phone:\n" + "\n".join(problems)
+    assert len(seen) > 30  # the walk really walked
