@@ -78,6 +78,16 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int | Non
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        # A misspelt column would otherwise be read as empty, silently.
+        return [], [
+            (
+                1,
+                _("Tuntematon sarake otsikkorivillä: %(columns)s. Sarakkeet ovat: %(all)s.")
+                % {"columns": ", ".join(unknown), "all": ", ".join(COLUMNS)},
+            )
+        ]
     missing = [c for c in ("record", "name", "organisation", "email") if c not in header]
     if missing:
         return [], [
@@ -95,7 +105,9 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int | Non
                 for k, v in row.items()
             }
             if any(clean.values()):
-                rows.append((reader.line_num, clean))
+                # A quoted cell may span lines: the row is named by its first.
+                spread = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+                rows.append((reader.line_num - spread, clean))
     except csv.Error as error:
         return [], [(reader.line_num, _("Tiedostoa ei voi lukea: %(error)s") % {"error": error})]
     if not rows:
@@ -119,20 +131,57 @@ def import_network(data: bytes, *, actor: Actor, apply: bool, source: str = "CSV
     )
 
 
-def _row_error(
-    report: ImportReport, line: int, error: ValidationError | PermissionDenied | str
-) -> None:
-    if isinstance(error, PermissionDenied):
-        report.errors.append((line, str(error)))
-    elif isinstance(error, ValidationError):
-        messages = (
-            [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
-            if hasattr(error, "error_dict")
-            else error.messages
+# The CSV column a service's field is read from, by record.
+COLUMN_OF = {
+    "organisation": {"name": "organisation"},
+    "professional": {"municipality": "municipalities"},
+    "membership": {},
+}
+
+
+def _reason(error: ValidationError | PermissionDenied | str, kind: str = "") -> str:
+    """What was wrong, naming the column where a field is at fault."""
+    if isinstance(error, ValidationError):
+        if not hasattr(error, "error_dict"):
+            return " ".join(error.messages)
+        columns = COLUMN_OF.get(kind, {})
+        return "; ".join(
+            " ".join(messages)
+            if key == "__all__"
+            else f"{columns.get(key, key)}: {' '.join(messages)}"
+            for key, messages in error.message_dict.items()
         )
-        report.errors.append((line, "; ".join(messages)))
-    else:
-        report.errors.append((line, error))
+    return str(error)
+
+
+def _row_error(
+    report: ImportReport, line: int, error: ValidationError | PermissionDenied | str, kind: str = ""
+) -> str:
+    reason = _reason(error, kind)
+    report.errors.append((line, reason))
+    return reason
+
+
+class _Refused:
+    """Rows refused so far, by what later rows find them by, so that a
+    later row says what was wrong there instead of "not found"."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], tuple[int, str]] = {}
+
+    def add(self, kind: str, keys: list[str], line: int, reason: str) -> None:
+        for key in keys:
+            if key:
+                self.rows.setdefault((kind, key.strip().lower()), (line, reason))
+
+    def check(self, kind: str, key: str, what: str) -> None:
+        found = self.rows.get((kind, (key or "").strip().lower()))
+        if found is not None:
+            line, reason = found
+            raise ValidationError(
+                _("%(what)s ei tuotu, koska rivillä %(line)s on virhe: %(reason)s")
+                % {"what": what, "line": line, "reason": reason}
+            )
 
 
 def _municipalities(names: list[str], report: ImportReport, actor, source) -> list[Municipality]:
@@ -149,26 +198,43 @@ def _municipalities(names: list[str], report: ImportReport, actor, source) -> li
 
 def _import_rows(rows, *, actor, report: ImportReport, source: str) -> None:
     expertise = {e.code: e.pk for e in Expertise.objects.all()}
+    refused = _Refused()
     for line, row in rows:
-        kind = row.get("record", "").lower()
+        kind = {
+            "organisation": "organisation",
+            "organisaatio": "organisation",
+            "professional": "professional",
+            "ammattilainen": "professional",
+            "membership": "membership",
+            "jäsenyys": "membership",
+        }.get(row.get("record", "").lower())
         try:
-            if kind in ("organisation", "organisaatio"):
+            if kind == "organisation":
                 _organisation(row, actor, report, source)
-            elif kind in ("professional", "ammattilainen"):
-                _professional(row, actor, report, source, expertise)
-            elif kind in ("membership", "jäsenyys"):
-                _membership(row, actor, report, source)
+            elif kind == "professional":
+                _professional(row, actor, report, source, expertise, refused)
+            elif kind == "membership":
+                _membership(row, actor, report, source, refused)
             else:
                 raise ValidationError(
                     _(
                         "Tuntematon record-arvo %(value)s: käytä organisation, "
                         "professional tai membership."
                     )
-                    % {"value": kind or "–"}
+                    % {"value": row.get("record") or "–"}
                 )
         except (ValidationError, PermissionDenied) as error:
             # A refusal of the actor's scope is reported like any bad row.
-            _row_error(report, line, error)
+            reason = _row_error(report, line, error, kind or "")
+            if kind == "organisation":
+                refused.add(
+                    "organisation",
+                    [row.get("organisation", ""), row.get("business_id", "")],
+                    line,
+                    reason,
+                )
+            elif kind == "professional":
+                refused.add("professional", [row.get("email", "")], line, reason)
 
 
 def _find_organisation(key: str) -> Organisation | None:
@@ -209,9 +275,14 @@ def _organisation(row, actor, report, source) -> None:
     report.done[f"organisation_{outcome}"] += 1
 
 
-def _professional(row, actor, report, source, expertise) -> None:
+def _professional(row, actor, report, source, expertise, refused) -> None:
     organisation = _find_organisation(row.get("organisation", ""))
     if organisation is None:
+        refused.check(
+            "organisation",
+            row.get("organisation", ""),
+            _("Organisaatiota %(name)s") % {"name": row.get("organisation")},
+        )
         raise ValidationError(
             _(
                 "Organisaatiota %(name)s ei löydy: lisää sille organisation-rivi "
@@ -221,7 +292,10 @@ def _professional(row, actor, report, source, expertise) -> None:
         )
     towns = _split(row.get("municipalities", ""))
     if len(towns) != 1:
-        raise ValidationError(_("Ammattilaiselle annetaan yksi kunta."))
+        raise ValidationError(
+            _("Sarakkeessa municipalities annetaan ammattilaiselle yksi kunta (nyt: %(value)s).")
+            % {"value": row.get("municipalities") or "–"}
+        )
     codes = _split(row.get("expertise", ""))
     unknown = sorted(set(codes) - set(expertise))
     if unknown:
@@ -230,7 +304,9 @@ def _professional(row, actor, report, source, expertise) -> None:
         )
     active = row.get("active", "").lower()
     if active not in TRUE | FALSE:
-        raise ValidationError(_("Sarakkeen active arvo on yes tai no."))
+        raise ValidationError(
+            _("Sarakkeen active arvo on yes tai no (nyt: %(value)s).") % {"value": row["active"]}
+        )
     email = row.get("email", "")
     # Matched by email; someone reached only by phone, by name within the organisation.
     existing = (
@@ -260,15 +336,27 @@ def _professional(row, actor, report, source, expertise) -> None:
     report.done[f"professional_{outcome}"] += 1
 
 
-def _membership(row, actor, report, source) -> None:
+def _membership(row, actor, report, source, refused) -> None:
     towns = _split(row.get("municipalities", ""))
-    if not row.get("team") or len(towns) != 1:
-        raise ValidationError(_("Jäsenyydelle annetaan tiimin nimi ja sen kunta."))
-    professional = Professional.objects.filter(email__iexact=row.get("email", "")).first()
-    if professional is None or not row.get("email"):
+    if not row.get("team"):
+        raise ValidationError(_("Sarake team on tyhjä: anna tiimin nimi."))
+    if len(towns) != 1:
+        raise ValidationError(
+            _("Sarakkeessa municipalities annetaan tiimin kunta, yksi kunta (nyt: %(value)s).")
+            % {"value": row.get("municipalities") or "–"}
+        )
+    if not row.get("email"):
+        raise ValidationError(_("Sarake email on tyhjä: jäsen löydetään sähköpostiosoitteella."))
+    professional = Professional.objects.filter(email__iexact=row["email"]).first()
+    if professional is None:
+        refused.check(
+            "professional",
+            row["email"],
+            _("Ammattilaista %(email)s") % {"email": row["email"]},
+        )
         raise ValidationError(
             _("Ammattilaista sähköpostilla %(email)s ei löydy: lisää hänelle professional-rivi.")
-            % {"email": row.get("email") or "–"}
+            % {"email": row["email"]}
         )
     town = _municipalities(towns, report, actor, source)[0]
     team = FamilyCentreTeam.objects.filter(name__iexact=row["team"], municipality=town).first()
