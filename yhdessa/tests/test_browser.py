@@ -101,8 +101,12 @@ def test_the_plan_prints_without_the_app_around_it(browser, live_server, network
     assert page.get_by_text("Kuvallinen iltarutiini").is_visible()
 
 
-def test_the_pages_pass_an_accessibility_check(browser, live_server, network, planned_meeting):
-    """axe-core finds no serious or critical accessibility problem."""
+@pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
+def test_the_pages_pass_an_accessibility_check(
+    browser, live_server, network, planned_meeting, width
+):
+    """axe-core finds no serious or critical accessibility problem, on a
+    phone as on a desktop (the layouts differ: stacked tables, wrapped nav)."""
     from axe_playwright_python.sync_playwright import Axe
 
     held = planned_meeting
@@ -137,7 +141,7 @@ def test_the_pages_pass_an_accessibility_check(browser, live_server, network, pl
             ],
         ),
     ):
-        page = log_in(browser, live_server, user)
+        page = log_in(browser, live_server, user, width=width)
         for path in paths:
             page.goto(live_server.url + path)
             results = axe.run(page)
