@@ -3,14 +3,16 @@
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from yhdessa.access import meetings_visible_to
+from yhdessa.access import meetings_visible_to, municipalities_reported_to
 from yhdessa.accounts.models import User
 from yhdessa.meetings.models import Meeting
+from yhdessa.network.models import FamilyCentreArea
 
 # The periods a report may cover. Meetings are as old as the service at the
 # earliest; the ends keep every bound a date and a time zone can hold (the
@@ -48,40 +50,63 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def _held(user: User, start: date, end: date) -> QuerySet[Meeting]:
+    low, high = period_bounds(start, end)
+    return meetings_visible_to(user).filter(
+        status=Meeting.Status.HELD, starts_at__gte=low, starts_at__lt=high
+    )
+
+
 def meetings_held(user: User, *, start: date, end: date) -> list[dict]:
-    """Held meetings in the period per municipality the caller may see.
+    """Held meetings in the period for every municipality the reader may see,
+    those with none too (``access.municipalities_reported_to``).
 
     A coordinator sees every meeting of their municipality; a professional
     counts the meetings they took part in.
     """
-    low, high = period_bounds(start, end)
-    rows = (
-        meetings_visible_to(user)
-        .filter(status=Meeting.Status.HELD, starts_at__gte=low, starts_at__lt=high)
-        .values("concern__family__municipality__name")
+    counts = dict(
+        _held(user, start, end)
+        .values_list("concern__family__municipality_id")
         .annotate(held=Count("pk"))
-        .order_by("concern__family__municipality__name")
+        .order_by()
     )
     return [
-        {"municipality": r["concern__family__municipality__name"], "held": r["held"]} for r in rows
+        {"municipality": town.name, "held": counts.get(town.pk, 0)}
+        for town in municipalities_reported_to(user).order_by("name")
     ]
 
 
 def meetings_held_by_area(user: User, *, start: date, end: date) -> list[dict]:
-    """The same count per family centre area (the area of the convened team)."""
-    low, high = period_bounds(start, end)
+    """The same count for every family centre area of those municipalities,
+    zero ones too. A meeting belongs to its concern's area; one raised before
+    concerns had areas, to the area of the team that was convened. Meetings
+    with neither come last as "no area" (area ""), only when there are some."""
+    counts: dict[tuple[int, int | None], int] = {}
     rows = (
-        meetings_visible_to(user)
-        .filter(status=Meeting.Status.HELD, starts_at__gte=low, starts_at__lt=high)
-        .values("concern__family__municipality__name", "team__area__name")
+        _held(user, start, end)
+        .annotate(area_key=Coalesce("concern__area_id", "team__area_id"))
+        .values_list("concern__family__municipality_id", "area_key")
         .annotate(held=Count("pk"))
-        .order_by("concern__family__municipality__name", "team__area__name")
+        .order_by()
     )
-    return [
-        {
-            "municipality": r["concern__family__municipality__name"],
-            "area": r["team__area__name"] or "",
-            "held": r["held"],
-        }
-        for r in rows
-    ]
+    towns = list(municipalities_reported_to(user).order_by("name"))
+    areas: dict[int, list[FamilyCentreArea]] = {town.pk: [] for town in towns}
+    for area in FamilyCentreArea.objects.filter(municipality__in=towns).order_by("name", "pk"):
+        areas[area.municipality_id].append(area)
+    known = {area.pk for listed in areas.values() for area in listed}
+    for town_id, area_id, held in rows:
+        key = (town_id, area_id if area_id in known else None)
+        counts[key] = counts.get(key, 0) + held
+    result = []
+    for town in towns:
+        result += [
+            {
+                "municipality": town.name,
+                "area": area.name,
+                "held": counts.get((town.pk, area.pk), 0),
+            }
+            for area in areas[town.pk]
+        ]
+        if counts.get((town.pk, None)):
+            result.append({"municipality": town.name, "area": "", "held": counts[(town.pk, None)]})
+    return result

@@ -253,7 +253,9 @@ def test_a_second_convener_reads_nothing_of_the_first(client, network, held_meet
         == 404
     )
     assert other.get("/teams").json()[0]["name"] == "Koivurannan tiimi"
-    assert other.get("/reports/meetings", start="2000-01-01", end="2100-01-01").json() == []
+    assert other.get("/reports/meetings", start="2000-01-01", end="2100-01-01").json() == [
+        {"municipality": "Koivuranta", "held": 0}
+    ]
     assert not AccessLogEntry.objects.filter(user=network.convener2).exists()
 
 
