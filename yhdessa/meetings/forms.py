@@ -16,6 +16,16 @@ from yhdessa.web import add_service_errors
 # A service names the moment "starts_at"; the page asks for it as a date and a time.
 SERVICE_FIELDS = {"starts_at": "date"}
 
+
+class MultilineField(forms.CharField):
+    """A textarea's text with each line break as one character ("\n"), as
+    the browser counts it for ``maxlength``: the server's limit and the
+    browser's agree (a form sends line breaks as "\r\n")."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 DURATIONS = [(m, _("%(m)d min") % {"m": m}) for m in (30, 45, 60, 75, 90, 120, 150, 180)]
 
 
@@ -120,7 +130,7 @@ class CancelForm(forms.Form):
     )
     once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
-    note = forms.CharField(
+    note = MultilineField(
         label=_("Viesti kutsutuille ja perheelle (vapaaehtoinen)"),
         max_length=500,
         required=False,

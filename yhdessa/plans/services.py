@@ -2,23 +2,34 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, IdentifyingDataFound
-from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import Professional
 from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
-from yhdessa.privacy import (
-    check_no_identity_codes,
-    identifying_data_warnings,
-    identity_code_errors,
-)
+from yhdessa.privacy import identifying_data_warnings, identity_code_errors
 
 MAX_ITEMS = 20
 MAX_TEXT = 1000
+PLACE_MAX_LENGTH = PlanAction._meta.get_field("place").max_length
+FOLLOW_UP_MAX_LENGTH = JointPlan._meta.get_field("follow_up").max_length
+PLAN_AFTER_HELD = gettext_lazy("Yhteinen suunnitelma kirjataan, kun tapaaminen on pidetty.")
+ELSEWHERE_NEEDS_PLACE = gettext_lazy("Kerro, missä muualla toimenpide tehdään.")
+LEAD_MUST_HAVE_ATTENDED = gettext_lazy(
+    "Vastuutyöntekijäksi voi nimetä vain tapaamiseen osallistuneen ammattilaisen, joka toimii "
+    "yhä verkostossa."
+)
+NEW_LEAD_MUST_HAVE_ATTENDED = gettext_lazy(
+    "Uudeksi vastuutyöntekijäksi voi nimetä vain perheen tapaamiseen osallistuneen "
+    "ammattilaisen, joka toimii yhä verkostossa. Jos kukaan heistä ei voi jatkaa, sopikaa "
+    "perheen kanssa seurantatapaaminen."
+)
 
 
 def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
@@ -26,6 +37,10 @@ def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
     and the actor checked to be its convener."""
     access.require_convener(actor, meeting)
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _one_line_break(text: str) -> str:
+    return (text or "").replace("\r\n", "\n")
 
 
 STAR_NOTE_MAX_LENGTH = StarNote._meta.get_field("strengths").max_length
@@ -77,7 +92,10 @@ def record_star_notes(
     unknown = set(notes) - set(areas)
     if unknown:
         raise ValidationError({"notes": _("Tuntematon tähden alue.")})
-    clean = {n: (s.strip(), c.strip()) for n, (s, c) in notes.items()}
+    # A line break is one character, as the browser counts it for maxlength.
+    clean = {
+        n: (_one_line_break(s).strip(), _one_line_break(c).strip()) for n, (s, c) in notes.items()
+    }
     errors = star_note_errors({areas[n]: pair for n, pair in clean.items()})
     if errors:
         raise ValidationError(errors)
@@ -103,26 +121,34 @@ def record_star_notes(
             note.delete()
 
 
-@transaction.atomic
-def record_plan(
+def lead_candidates(meeting: Meeting) -> list[Professional]:
+    """Who may be named the family's lead professional: those who were at
+    the meeting's table (its convener and the invitees recorded as attended)
+    and still work in the network. The lead keeps contact with the family, so
+    the family has met them."""
+    attended = meeting.invitations.filter(status=Invitation.Status.ATTENDED).values(
+        "professional_id"
+    )
+    return list(
+        Professional.objects.select_related("organisation")
+        .filter(Q(pk=meeting.convener_id) | Q(pk__in=attended), is_active=True)
+        .order_by("name")
+    )
+
+
+def check_plan(
     *,
-    actor: User,
     meeting: Meeting,
     matters: list[str],
     actions: list[dict],
     follow_up: str,
     lead_ids: list[int],
-    next_contact: date,
-    confirm_identifying: bool = False,
-) -> JointPlan:
-    """Write (or rewrite) the joint plan of a held meeting.
-
-    The plan is a memo for the family without identifying data: identity
-    codes are refused; other identifying data raises IdentifyingDataFound
-    unless the writer has confirmed it (``confirm_identifying``)."""
-    locked = _lock_as_convener(actor, meeting)
-    if locked.status != Meeting.Status.HELD:
-        raise Conflict(_("Yhteinen suunnitelma kirjataan, kun tapaaminen on pidetty."))
+    next_contact: date | None,
+) -> tuple[dict[str, str], dict]:
+    """Every rule of the joint plan at once: the errors by field (the page
+    shows each next to its field, the API names the field) and the cleaned
+    values. Identity codes are errors too; other identifying data is asked
+    about separately (IdentifyingDataFound)."""
     errors: dict[str, str] = {}
     matters = [m.strip() for m in matters if m and m.strip()]
     if not matters:
@@ -144,8 +170,8 @@ def record_plan(
                 "Toimenpiteen paikan pitää olla kotona, lapsen arjen ympäristössä tai muualla."
             )
         elif where == PlanAction.Where.ELSEWHERE and not place:
-            errors["actions"] = _("Kerro, missä muualla toimenpide tehdään.")
-        elif len(text) > MAX_TEXT or len(place) > 200:
+            errors["actions"] = str(ELSEWHERE_NEEDS_PLACE)
+        elif len(text) > MAX_TEXT or len(place) > PLACE_MAX_LENGTH:
             errors["actions"] = _("Toimenpiteen teksti on liian pitkä.")
         clean_actions.append(
             {"where": where, "place": place if where == "elsewhere" else "", "text": text}
@@ -157,20 +183,17 @@ def record_plan(
     follow_up = (follow_up or "").strip()
     if not follow_up:
         errors["follow_up"] = _("Sovi, miten yhteydenpito toteutetaan molempiin suuntiin.")
-    elif len(follow_up) > 2000:
-        errors["follow_up"] = _("Teksti on liian pitkä (enintään 2000 merkkiä).")
+    elif len(follow_up) > FOLLOW_UP_MAX_LENGTH:
+        errors["follow_up"] = _("Teksti on liian pitkä (enintään %(n)d merkkiä).") % {
+            "n": FOLLOW_UP_MAX_LENGTH
+        }
     lead_ids = list(dict.fromkeys(lead_ids))
-    at_the_table = {meeting.convener_id} | {i.professional_id for i in meeting.invitations.all()}
-    leads = list(
-        Professional.objects.select_related("organisation").filter(pk__in=lead_ids, is_active=True)
-    )
+    candidates = {p.pk: p for p in lead_candidates(meeting)}
+    leads = [candidates[pk] for pk in lead_ids if pk in candidates]
     if not 1 <= len(lead_ids) <= 2:
         errors["lead_professionals"] = _("Nimeä yksi vastuutyöntekijä tai vastuutyöntekijäpari.")
-    elif len(leads) != len(lead_ids) or not set(lead_ids) <= at_the_table:
-        errors["lead_professionals"] = _(
-            "Vastuutyöntekijän pitää olla tapaamiseen kutsuttu ammattilainen, joka toimii "
-            "yhä verkostossa."
-        )
+    elif len(leads) != len(lead_ids):
+        errors["lead_professionals"] = str(LEAD_MUST_HAVE_ATTENDED)
     elif not all(p.organisation.is_public for p in leads):
         errors["lead_professionals"] = _(
             "Vastuutyöntekijäksi nimetään ammattilainen julkisesta palvelusta."
@@ -182,19 +205,65 @@ def record_plan(
         errors["next_contact"] = _("Seuraava yhteydenotto ei voi olla ennen tapaamista.")
     elif (next_contact - meeting_day).days > 366:
         errors["next_contact"] = _("Seuraava yhteydenotto on yli vuoden päässä.")
+    action_texts = [a["text"] for a in clean_actions] + [a["place"] for a in clean_actions]
+    found = identity_code_errors(matters=matters, actions=action_texts, follow_up=follow_up)
+    errors.update({k: v for k, v in found.items() if k not in errors})
+    clean = {
+        "matters": matters,
+        "actions": clean_actions,
+        "follow_up": follow_up,
+        "leads": leads,
+        "next_contact": next_contact,
+    }
+    return errors, clean
+
+
+@transaction.atomic
+def record_plan(
+    *,
+    actor: User,
+    meeting: Meeting,
+    matters: list[str],
+    actions: list[dict],
+    follow_up: str,
+    lead_ids: list[int],
+    next_contact: date,
+    confirm_identifying: bool = False,
+) -> JointPlan:
+    """Write (or rewrite) the joint plan of a held meeting.
+
+    The plan is a memo for the family without identifying data: identity
+    codes are refused; other identifying data raises IdentifyingDataFound
+    unless the writer has confirmed it (``confirm_identifying``). Only those
+    who attended the meeting can be named its lead professionals."""
+    locked = _lock_as_convener(actor, meeting)
+    if locked.status != Meeting.Status.HELD:
+        raise Conflict(str(PLAN_AFTER_HELD))
+    errors, clean = check_plan(
+        meeting=locked,
+        matters=matters,
+        actions=actions,
+        follow_up=follow_up,
+        lead_ids=lead_ids,
+        next_contact=next_contact,
+    )
     if errors:
         raise ValidationError(errors)
-    action_texts = [a["text"] for a in clean_actions] + [a["place"] for a in clean_actions]
-    check_no_identity_codes(matters=matters, actions=action_texts, follow_up=follow_up)
-    texts = [*matters, *action_texts, follow_up]
+    clean_actions = clean["actions"]
+    texts = [
+        *clean["matters"],
+        *[a["text"] for a in clean_actions],
+        *[a["place"] for a in clean_actions],
+        clean["follow_up"],
+    ]
     warnings = [] if confirm_identifying else identifying_data_warnings(texts)
     if warnings:
         raise IdentifyingDataFound(warnings)
     plan, _created = JointPlan.objects.update_or_create(
-        meeting=meeting,
+        meeting=locked,
         defaults={
-            "matters": matters,
-            "follow_up": follow_up,
+            "matters": clean["matters"],
+            "follow_up": clean["follow_up"],
             "next_contact": next_contact,
             "updated_by": actor,
         },
@@ -203,14 +272,16 @@ def record_plan(
     PlanAction.objects.bulk_create(
         PlanAction(plan=plan, position=i, **a) for i, a in enumerate(clean_actions)
     )
-    plan.lead_professionals.set(leads)
+    plan.lead_professionals.set(clean["leads"])
     return plan
 
 
 @transaction.atomic
 def replace_lead(*, actor: User, plan: JointPlan, new_lead_id: int) -> JointPlan:
     """A lead professional has left: the coordinator of the family's
-    municipality names another, so that no family is left without one."""
+    municipality names another, so that no family is left without one. The
+    new lead is one of those who attended the meeting (the family has met
+    them)."""
     plan = (
         JointPlan.objects.select_for_update(of=("self",))
         .select_related("meeting__concern__family")
@@ -218,20 +289,6 @@ def replace_lead(*, actor: User, plan: JointPlan, new_lead_id: int) -> JointPlan
     )
     family = plan.meeting.concern.family
     access.require_coordinator_of_family(actor, family)
-    new_lead = (
-        Professional.objects.select_related("organisation")
-        .filter(pk=new_lead_id, is_active=True, municipality_id=family.municipality_id)
-        .first()
-    )
-    if new_lead is None or not new_lead.organisation.is_public:
-        raise ValidationError(
-            {
-                "lead": _(
-                    "Valitse uudeksi vastuutyöntekijäksi kunnan aktiivinen ammattilainen "
-                    "julkisesta palvelusta."
-                )
-            }
-        )
     staying = [p for p in plan.lead_professionals.all() if p.is_active]
     if staying:
         # Checked under the plan's lock: another coordinator (or another tab)
@@ -239,6 +296,18 @@ def replace_lead(*, actor: User, plan: JointPlan, new_lead_id: int) -> JointPlan
         raise Conflict(
             _("Perheelle on jo nimetty vastuutyöntekijä: %(names)s.")
             % {"names": ", ".join(p.name for p in staying)}
+        )
+    new_lead = next((p for p in lead_candidates(plan.meeting) if p.pk == new_lead_id), None)
+    if new_lead is None:
+        raise ValidationError({"lead": str(NEW_LEAD_MUST_HAVE_ATTENDED)})
+    if new_lead.municipality_id != family.municipality_id or not new_lead.organisation.is_public:
+        raise ValidationError(
+            {
+                "lead": _(
+                    "Valitse uudeksi vastuutyöntekijäksi kunnan aktiivinen ammattilainen "
+                    "julkisesta palvelusta."
+                )
+            }
         )
     plan.lead_professionals.set([new_lead])
     return plan

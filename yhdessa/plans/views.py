@@ -15,22 +15,16 @@ from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
 from yhdessa.plans.services import record_plan, replace_lead
-from yhdessa.web import add_service_errors
 
 
 @login_required
 def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = access.read_meeting(request.user, meeting_pk, action=access.Action.MANAGE)
     plan = access.plan_queryset().filter(meeting=meeting).first()
-    # Someone who has left the network is no longer named a lead.
-    candidates = [
-        p
-        for p in [meeting.convener] + [i.professional for i in meeting.invitations.all()]
-        if p.is_active
-    ]
+    # The form offers as leads only those who attended and checks every rule at once.
     form = PlanForm(
         request.POST if request.method == "POST" else None,
-        candidates=candidates,
+        meeting=meeting,
         initial=PlanForm.initial_from(plan) if plan else {},
     )
     warnings: list[str] = []
@@ -48,7 +42,7 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                 confirm_identifying=data["confirm_identifying"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         except IdentifyingDataFound as refusal:
             # The page shows what was found and asks the writer to confirm.
             warnings = refusal.warnings
