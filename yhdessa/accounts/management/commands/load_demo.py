@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from yhdessa.accounts.models import User
-from yhdessa.families.models import Family
+from yhdessa.families.models import Concern, Family
 from yhdessa.families.services import raise_concern
+from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.services import convene_meeting, record_meeting_held
 from yhdessa.network.models import (
     Expertise,
@@ -24,6 +25,8 @@ from yhdessa.network.models import (
     TaskArea,
     TeamRole,
 )
+from yhdessa.notify.models import OutboxMessage
+from yhdessa.plans.models import JointPlan
 from yhdessa.plans.services import record_plan, record_star_notes
 
 PASSWORD = "yhdessa-demo"
@@ -169,6 +172,15 @@ PEOPLE = [
 ]
 
 
+# Who can log in: the Makefile's `make run` banner names the same (a test checks both).
+DEMO_USERS = ["convener", "lead", "convener2", "coordinator"]
+
+
+def demo_phone(n: int) -> str:
+    """A made-up Finnish mobile number, a different one for each n."""
+    return f"+358 40 012 {3400 + n}"
+
+
 class Command(BaseCommand):
     help = "Load the fictional demo network (idempotent)."
 
@@ -186,7 +198,7 @@ class Command(BaseCommand):
         self._service_map(orgs, towns)
         expertise = {e.code: e for e in Expertise.objects.all()}
         people = {}
-        for username, name, title, org, town, email, codes in PEOPLE:
+        for n, (username, name, title, org, town, email, codes) in enumerate(PEOPLE, start=1):
             person, _ = Professional.objects.get_or_create(
                 email=email,
                 defaults={
@@ -194,7 +206,7 @@ class Command(BaseCommand):
                     "title": title,
                     "organisation": orgs[org],
                     "municipality": towns[town],
-                    "phone": "040 000 0000",
+                    "phone": demo_phone(n),
                 },
             )
             person.expertise.set([expertise[c] for c in codes])
@@ -284,7 +296,7 @@ class Command(BaseCommand):
             self._stories(people)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo network ready. Users: convener, convener2, coordinator, lead; password {PASSWORD}"
+                f"Demo network ready. Users: {', '.join(DEMO_USERS)}; password {PASSWORD}"
             )
         )
 
@@ -387,6 +399,7 @@ class Command(BaseCommand):
             invitee_ids=[lead.pk, nurse.pk, psychologist.pk],
             now=starts - timedelta(days=10),
         )
+        self._happened(meeting, convened=starts - timedelta(days=10))
         record_meeting_held(
             actor=convener,
             meeting=meeting,
@@ -427,6 +440,8 @@ class Command(BaseCommand):
             lead_ids=[lead.pk],
             next_contact=today + timedelta(days=7),
         )
+        # Written down the same day as the meeting.
+        JointPlan.objects.filter(meeting=meeting).update(updated_at=starts + timedelta(hours=3))
 
         # 2. The meeting began an hour ago and waits to be recorded.
         waiting = raise_concern(
@@ -445,7 +460,7 @@ class Command(BaseCommand):
         starts = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0) - timedelta(
             hours=1
         )
-        convene_meeting(
+        meeting = convene_meeting(
             actor=convener,
             concern=waiting,
             starts_at=starts,
@@ -454,19 +469,40 @@ class Command(BaseCommand):
             invitee_ids=[lead.pk, psychologist.pk],
             now=starts - timedelta(days=9),
         )
+        self._happened(meeting, convened=starts - timedelta(days=9))
 
         # 3. Raised today; nobody convened yet.
         raise_concern(
             actor=convener,
             alias="Perhe L",
             children_birth_years=[today.year - 3],
-            phone="040 000 0001",
+            phone=demo_phone(len(PEOPLE) + 1),
             language="fi",
             channel="local_worker",
             topic_codes=["new_life_situation"],
             summary="Uusi vauva perheessä, arjen rytmi hakee paikkaansa.",
             consent=True,
             existing_support=False,
+        )
+
+    @staticmethod
+    def _happened(meeting: Meeting, *, convened: datetime) -> None:
+        """Date the story of a meeting convened in the past as it happened.
+
+        The services stamp their rows with the real time of the command; in
+        the demo the family's concern was raised, the meeting convened and its
+        invitations sent days before the meeting, and the delivered
+        invitations are not sent again by the worker."""
+        raised = convened - timedelta(days=2)
+        Family.objects.filter(concerns__meetings=meeting).update(created_at=raised)
+        Concern.objects.filter(meetings=meeting).update(created_at=raised)
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=convened)
+        OutboxMessage.objects.filter(meeting=meeting).update(
+            created_at=convened,
+            status=OutboxMessage.Status.SENT,
+            attempts=1,
+            next_attempt_at=None,
+            sent_at=convened + timedelta(minutes=2),
         )
 
     @staticmethod
