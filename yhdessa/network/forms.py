@@ -198,6 +198,7 @@ class PracticeForm(forms.ModelForm):
         label=_("Viikonpäivä, johon mennessä pyydetään"),
         choices=WEEKDAY_CHOICES[1:],
         coerce=int,
+        empty_value=None,
         required=False,
     )
     deadline_working_days = forms.IntegerField(
