@@ -451,7 +451,7 @@ def concern_detail_queryset(user) -> QuerySet[Concern]:
     """A concern with its topics and the meetings of it this user may see
     (an expert invited to one meeting does not see the family's others)."""
     return Concern.objects.select_related(
-        "family__municipality", "convener__organisation"
+        "family__municipality", "convener__organisation", "area"
     ).prefetch_related("topics", Prefetch("meetings", queryset=meetings_visible_to(user)))
 
 

@@ -13,9 +13,11 @@ from ninja.errors import ValidationError as SchemaValidationError
 from yhdessa import access
 from yhdessa.api import schemas as s
 from yhdessa.api.auth import BearerToken
+from yhdessa.api.reference import CodeOut
 from yhdessa.api.reference import router as reference_router
 from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound
-from yhdessa.families.services import raise_concern
+from yhdessa.families.models import Concern
+from yhdessa.families.services import close_concern, raise_concern, withdraw_consent
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
@@ -23,6 +25,7 @@ from yhdessa.meetings.services import (
     reschedule_meeting,
 )
 from yhdessa.meetings.warnings import warning_texts
+from yhdessa.network.models import FamilyCentreArea
 from yhdessa.network.practice import describe_practice
 from yhdessa.network.queries import teams_invitable_by
 from yhdessa.plans.pdf import plan_pdf
@@ -276,6 +279,7 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn):
         summary=payload.summary,
         consent=payload.consent,
         existing_support=payload.existing_support,
+        area_id=payload.area,
     )
     return Status(201, access.read_concern(request.user, concern.pk, via_api=True))
 
@@ -283,6 +287,49 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn):
 @api.get("/concerns/{concern_id}", response={200: s.ConcernOut, **ERRORS}, tags=["concerns"])
 def get_concern(request: HttpRequest, concern_id: int):
     return access.read_concern(request.user, concern_id, via_api=True)
+
+
+@api.post("/concerns/{concern_id}/close", response={200: s.ConcernOut, **ERRORS}, tags=["concerns"])
+def concern_close(request: HttpRequest, concern_id: int, payload: s.CloseIn):
+    """Close the concern and say why. Only its convener or the coordinator of
+    the family's municipality (403); 409 when it is closed already or a
+    meeting of it is still scheduled; 422 for a missing or unknown reason."""
+    concern = access.read_concern(
+        request.user, concern_id, action=access.Action.CLOSE, via_api=True
+    )
+    close_concern(actor=request.user, concern=concern, reason=payload.reason, note=payload.note)
+    return access.concern_detail_queryset(request.user).get(pk=concern_id)
+
+
+@api.post(
+    "/concerns/{concern_id}/withdraw-consent",
+    response={200: s.ConcernOut, **ERRORS},
+    tags=["concerns"],
+)
+def concern_withdraw_consent(request: HttpRequest, concern_id: int):
+    """The family withdrew its consent: messages of its meetings still waiting
+    are withdrawn, and its meetings can no longer be convened, moved or send
+    anything (409 with a detail). Only its convener or the coordinator of the
+    family's municipality (403); 409 when recorded already."""
+    concern = access.read_concern(
+        request.user, concern_id, action=access.Action.CLOSE, via_api=True
+    )
+    withdraw_consent(actor=request.user, concern=concern)
+    return access.concern_detail_queryset(request.user).get(pk=concern_id)
+
+
+@api.get("/close-reasons", response={200: list[CodeOut], 401: s.ErrorOut}, tags=["reference"])
+def list_close_reasons(request: HttpRequest):
+    """Why a concern is closed: a close's `reason` (`other` needs a `note`)."""
+    return [CodeOut(code=c.value, name=str(c.label)) for c in Concern.CloseReason]
+
+
+@api.get("/areas", response={200: list[s.AreaOut], 401: s.ErrorOut}, tags=["reference"])
+def list_areas(request: HttpRequest):
+    """The family centre areas: a concern's `area` is one of the convener's municipality."""
+    return FamilyCentreArea.objects.select_related("municipality").order_by(
+        "municipality__name", "name"
+    )
 
 
 @api.post("/meetings", response={201: s.MeetingOut, **ERRORS}, tags=["meetings"])

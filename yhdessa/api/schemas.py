@@ -79,6 +79,11 @@ class ConcernIn(Schema):
     summary: str
     consent: Flag
     existing_support: Flag = False
+    area: Id | None = Field(
+        None,
+        description="The family's family centre area (GET /areas), one of the convener's "
+        "municipality; left out: no area",
+    )
 
 
 class FamilyOut(Schema):
@@ -101,6 +106,26 @@ class PersonRef(Schema):
     name: str
 
 
+class AreaRef(Schema):
+    id: int
+    name: str
+
+
+class AreaOut(Schema):
+    id: int
+    name: str
+    municipality: str
+
+    @staticmethod
+    def resolve_municipality(obj) -> str:
+        return obj.municipality.name
+
+
+class CloseIn(Schema):
+    reason: str = Field(description="One of GET /close-reasons")
+    note: str = Field("", description="A short reason in words; needed when reason is other")
+
+
 class ConcernOut(Schema):
     id: int
     family: FamilyOut
@@ -112,10 +137,27 @@ class ConcernOut(Schema):
     convener: PersonRef
     created_at: datetime
     meetings: list[int]
+    area: AreaRef | None = None
+    closed_at: datetime | None = Field(None, description="When the concern was closed")
+    close_reason: str = Field("", description="Why it was closed (GET /close-reasons)")
+    close_note: str = ""
+    consent_withdrawn_at: datetime | None = Field(
+        None,
+        description="When the family withdrew its consent: from then on nobody contacts the "
+        "family and its meetings send nothing",
+    )
 
     @staticmethod
     def resolve_topics(obj) -> list[str]:
         return [t.code for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_closed_at(obj) -> datetime | None:
+        return timezone.localtime(obj.closed_at) if obj.closed_at else None
+
+    @staticmethod
+    def resolve_consent_withdrawn_at(obj) -> datetime | None:
+        return timezone.localtime(obj.consent_withdrawn_at) if obj.consent_withdrawn_at else None
 
     @staticmethod
     def resolve_meetings(obj) -> list[int]:
