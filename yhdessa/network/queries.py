@@ -153,15 +153,19 @@ class _Names:
     each list read once for the whole page."""
 
     def __init__(self, changes: list[DirectoryChange]) -> None:
-        self.expertise = list(Expertise.objects.all())
-        self.task_areas = {a.code: a.name for a in TaskArea.objects.all()}
-        self.expertise_by_code = {e.code: e.name for e in self.expertise}
-        self.expertise_by_id = {str(e.pk): e.name for e in self.expertise}
+        expertise = list(Expertise.objects.all())
+        task_areas = list(TaskArea.objects.all())
+        self.task_areas = {a.code: a.name for a in task_areas}
+        self.expertise_by_code = {e.code: e.name for e in expertise}
+        self.expertise_by_id = {str(e.pk): e.name for e in expertise}
         self.languages = {code: str(label) for code, label in LANGUAGES_OF_SERVICE}
-        self.objects: dict[tuple[str, int], str] = {}
+        self.objects: dict[tuple[str, int], str] = {
+            **{("expertise", e.pk): e.name for e in expertise},
+            **{("taskarea", a.pk): a.name for a in task_areas},
+        }
         for object_type, model in NAMED_OBJECTS.items():
             ids = {c.object_id for c in changes if c.object_type == object_type}
-            if not ids:
+            if not ids or object_type in ("expertise", "taskarea"):
                 continue
             if isinstance(model, tuple):
                 model = apps.get_model(*model)
