@@ -9,6 +9,28 @@ from django.views.decorators.http import require_POST
 from yhdessa import access
 from yhdessa.errors import Conflict
 from yhdessa.meetings.messages import resend_message
+from yhdessa.notify.models import OutboxMessage
+
+
+def _show_replacements(shown) -> None:
+    """Each replaced message gets ``replaced_by``: the message that took its
+    place for the same recipient (the new time, or the cancellation), in one
+    query for the whole page."""
+    replaced = [m for m in shown if m.status == OutboxMessage.Status.REPLACED]
+    if not replaced:
+        return
+    current = {}
+    for newer in (
+        OutboxMessage.objects.filter(meeting_id__in={m.meeting_id for m in replaced})
+        .exclude(status=OutboxMessage.Status.REPLACED)
+        .only("pk", "meeting_id", "professional_id", "to_family", "subject")
+        .order_by("pk")
+    ):
+        current[(newer.meeting_id, newer.professional_id, newer.to_family)] = newer
+    for message in replaced:
+        message.replaced_by = current.get(
+            (message.meeting_id, message.professional_id, message.to_family)
+        )
 
 
 @login_required
@@ -21,6 +43,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    _show_replacements(page.object_list)
     access.log_list(
         request.user,
         [
@@ -34,6 +57,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = access.read_message(request.user, pk)
+    _show_replacements([message])
     return render(request, "notify/message_detail.html", {"message": message})
 
 
