@@ -31,7 +31,8 @@ def open_meetings(user) -> QuerySet[Meeting]:
 
 
 def concerns_waiting(user) -> QuerySet[Concern]:
-    """Concerns this professional raised that have no meeting yet."""
+    """Concerns this professional raised that have no meeting yet (and whose
+    work has not ended: closed, or the family withdrew its consent)."""
     professional = access.acting_professional(user)
     if professional is None:
         return Concern.objects.none()
@@ -39,7 +40,9 @@ def concerns_waiting(user) -> QuerySet[Concern]:
         status=Meeting.Status.CANCELLED
     )
     return (
-        Concern.objects.filter(convener=professional)
+        Concern.objects.filter(
+            convener=professional, closed_at__isnull=True, consent_withdrawn_at__isnull=True
+        )
         .exclude(Exists(has_meeting))
         .select_related("family")
         .order_by("-created_at")

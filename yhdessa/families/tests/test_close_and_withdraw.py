@@ -52,6 +52,7 @@ def test_the_convener_closes_a_concern_and_says_why(client, network):
     assert (concern.close_reason, concern.close_note) == ("help_elsewhere", "Neuvola")
     page = client.get(reverse("families:detail", args=[concern.pk])).content.decode()
     assert "Huoli on suljettu" in page and "apu löytyi muualta – Neuvola" in page
+    assert "sulki Sanna Lehtola" in page
     assert reverse("meetings:convene", args=[concern.pk]) not in page
     assert close_url(concern) not in page  # nothing left to close
     # The read behind the page is logged like any read of the concern.
@@ -316,6 +317,8 @@ def test_withdrawal_needs_confirming_and_is_recorded_once(client, network):
     assert "Perhe on perunut suostumuksensa" in page  # ...and says why
     assert snapshot() == before
     assert Concern.objects.get().consent_withdrawn_by == network.coordinator
+    page = client.get(reverse("families:detail", args=[concern.pk])).content.decode()
+    assert "(kirjasi coordinator)" in page
 
 
 def test_the_lead_no_longer_follows_a_family_that_withdrew_or_was_closed(network, planned_meeting):
@@ -338,3 +341,16 @@ def test_a_closed_concern_can_still_record_a_withdrawal(network):
     concern.refresh_from_db()
     assert concern.closed_at and concern.consent_withdrawn_at
     assert concern.consent_withdrawn_at - concern.closed_at < timedelta(minutes=1)
+
+
+def test_the_start_page_no_longer_asks_to_convene_an_ended_concern(client, network):
+    open_one = concern_for(network.convener, alias="Avoin")
+    close_concern(
+        actor=network.convener,
+        concern=concern_for(network.convener, alias="Suljettu"),
+        reason="declined",
+    )
+    withdraw_consent(actor=network.convener, concern=concern_for(network.convener, alias="Peruttu"))
+    client.force_login(network.convener)
+    waiting = client.get(reverse("home")).context["waiting"]
+    assert [c.pk for c in waiting] == [open_one.pk]
