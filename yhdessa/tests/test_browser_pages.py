@@ -88,6 +88,8 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
     people = site.network.people
     by_name = {
         "families:detail": [{"pk": m.concern_id} for m in meetings],
+        "families:close": [{"pk": site.scheduled.concern_id}],
+        "families:withdraw_consent": [{"pk": site.scheduled.concern_id}],
         "meetings:convene": [{"concern_pk": m.concern_id} for m in meetings],
         "meetings:detail": [{"pk": m.pk} for m in meetings],
         "meetings:star": [{"pk": m.pk} for m in meetings],
@@ -103,6 +105,7 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "network:organisation": [{"pk": Organisation.objects.order_by("pk").first().pk}],
         "network:professional": [{"pk": Professional.objects.get(pk=people["leena"].pk).pk}],
         "network:team": [{"pk": site.network.team.pk}],
+        "network:service_classify": [{"pk": 1}],  # a form's POST: 405 on GET
         "network:reference": [{"kind": kind} for kind in REFERENCE_LISTS],
         "network:reference_edit": [
             {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
@@ -120,22 +123,23 @@ def _open_as(browser, live_server, persona: str | None):
     return log_in(browser, live_server, persona, width=PHONE)
 
 
-def test_every_page_fits_a_phone(browser, live_server, network):
-    """scrollWidth <= 360 px at a 360 px viewport on every page the site has."""
+def walk(browser, live_server, network, look) -> list[str]:
+    """Open every page of the site as each persona who may see it, and ask
+    ``look(page)`` what is wrong there; the problems found, by page."""
     site = _site(network)
-    urls = {
-        reverse(name, kwargs=kwargs): name
+    urls = [
+        reverse(name, kwargs=kwargs)
         for name, params in url_names()
         for kwargs in _kwargs(name, params, site)
-    }
-    too_wide: dict[str, int] = {}
+    ]
+    problems: list[str] = []
     seen: set[str] = set()
     answers: dict[str, set] = {url: set() for url in urls}
     for persona in (None, "convener", "coordinator"):
         page = _open_as(browser, live_server, persona)
         for url in urls:
             # Ask first without the page, so that a refusal (403, 404, 405)
-            # is not a page to measure and logs no error in the console.
+            # is not a page to look at and logs no error in the console.
             response = page.request.get(live_server.url + url, max_redirects=0)
             html = "text/html" in response.headers.get("content-type", "")
             answers[url].add(response.status if html or response.status != 200 else "file")
@@ -143,19 +147,63 @@ def test_every_page_fits_a_phone(browser, live_server, network):
                 continue
             page.goto(live_server.url + url)
             seen.add(url)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE:
-                too_wide[f"{url} ({persona})"] = width
-    # A page nobody could open was not measured: the walk must reach every
+            problems += [f"{url} ({persona}): {problem}" for problem in look(page)]
+    # A page nobody could open was not looked at: the walk must reach every
     # page. No page: a POST-only view (405), a file, a redirect for everyone.
-    unseen = {
-        url: answers[url]
+    problems += [
+        f"{url}: no persona could open it {sorted(map(str, answers[url]))}"
         for url in urls
         if url not in seen and not answers[url] & {405, "file"} and not answers[url] <= {301, 302}
-    }
-    problems = [f"{url}: {width} px wide" for url, width in too_wide.items()] + [
-        f"{url}: no persona could open it {sorted(map(str, statuses))}"
-        for url, statuses in unseen.items()
     ]
-    assert problems == [], f"pages wider than a {PHONE} px phone:\n" + "\n".join(problems)
     assert len(seen) > 30  # the walk really walked
+    return problems
+
+
+def test_every_page_fits_a_phone(browser, live_server, network):
+    """scrollWidth <= 360 px at a 360 px viewport on every page the site has."""
+
+    def width(page) -> list[str]:
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        return [f"{wide} px wide"] if wide > PHONE else []
+
+    problems = walk(browser, live_server, network, width)
+    assert problems == [], f"pages wider than a {PHONE} px phone:\n" + "\n".join(problems)
+
+
+# Text boxes: what is written there is kept or searched for, so it has a
+# length limit (a date, a number or a choice has its own limits; a password
+# is only hashed, its length is the user's and the password manager's).
+TEXT_BOXES = (
+    "textarea, input:not([type]), input[type=text], input[type=search], input[type=email], "
+    "input[type=url], input[type=tel]"
+)
+# Every id that an aria-describedby, aria-labelledby, aria-controls or a
+# label's for names, that the page does not have.
+MISSING_REFERENCES = """() => {
+  const missing = [];
+  for (const el of document.querySelectorAll(
+      "[aria-describedby], [aria-labelledby], [aria-controls], label[for]")) {
+    for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls", "for"]) {
+      for (const id of (el.getAttribute(attr) || "").split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) missing.push(`${attr}="${id}"`);
+      }
+    }
+  }
+  return missing;
+}"""
+
+
+def test_every_text_box_knows_its_limit_and_its_descriptions(browser, live_server, network):
+    """On every page, a text box has a maxlength (the server's limit, told
+    before typing), and every id a field is described by is on the page."""
+
+    def look(page) -> list[str]:
+        boxes = page.locator(TEXT_BOXES).evaluate_all(
+            "boxes => boxes.filter(b => !b.hasAttribute('maxlength')).map(b => b.name || b.id)"
+        )
+        return [f"no maxlength on {name}" for name in boxes] + [
+            f"{reference} is not on the page" for reference in page.evaluate(MISSING_REFERENCES)
+        ]
+
+    problems = walk(browser, live_server, network, look)
+    assert problems == [], "\n".join(problems)
