@@ -43,6 +43,7 @@ ACT = {
     "manage": {"convener"},  # record, notes, plan, move, cancel, resend
     "convene": {"convener", "lead"},  # a (follow-up) meeting for the concern
     "access_log": {"coordinator"},
+    "close": {"convener", "coordinator"},  # close the concern, record a withdrawn consent
 }
 READ = "read"
 
@@ -147,6 +148,20 @@ def endpoints(meeting):
         ),
         ("cancel", "api", "post", f"/api/v1/meetings/{m}/cancel", {"note": ""}, "manage"),
         ("plan", "api", "put", f"/api/v1/meetings/{m}/plan", plan_body, "manage"),
+        # Last: they end the work with the family.
+        ("close page", "page", "get", f"/concerns/{c}/close/", None, "close"),
+        ("withdraw page", "page", "get", f"/concerns/{c}/withdraw-consent/", None, "close"),
+        ("close", "api", "post", f"/api/v1/concerns/{c}/close", {"reason": "declined"}, "close"),
+        ("close", "page", "post", f"/concerns/{c}/close/", {"reason": "declined"}, "close"),
+        ("withdraw", "api", "post", f"/api/v1/concerns/{c}/withdraw-consent", {}, "close"),
+        (
+            "withdraw",
+            "page",
+            "post",
+            f"/concerns/{c}/withdraw-consent/",
+            {"confirm": "on"},
+            "close",
+        ),
     ]
 
 
@@ -228,7 +243,13 @@ def test_the_lists_show_the_family_only_to_those_around_it(network, family, role
         client.force_login(users[role])
     # The start page lists the families one leads (the meeting is held);
     # the sent messages show to everyone around the family.
-    for url, sees in (("/", role == "lead"), ("/messages/", role in INSIDE)):
+    # "Perheeni" lists a professional's own families, not what a coordinator oversees.
+    own = role in INSIDE - {"coordinator"}
+    for url, sees in (
+        ("/", role == "lead"),
+        ("/messages/", role in INSIDE),
+        ("/concerns/mine/", own),
+    ):
         page = client.get(url)
         if users[role] is None or role == "left":
             assert page.status_code == 302
