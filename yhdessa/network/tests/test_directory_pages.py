@@ -157,7 +157,7 @@ def test_team_and_practice_reach_the_convener(client, network):
     page = client.get(
         reverse("meetings:convene", args=[concern_for(network.convener).pk])
     ).content.decode()
-    assert "Tiimi kokoontuu: tiistai klo 12.00–14.00." in page
+    assert "Tiimi kokoontuu: tiistai klo 12.00–14.00" in page
     assert "Pyydä aika viimeistään 3 arkipäivää ennen tapaamista." in page
     assert "Ulla Ulkopuoli" in page and "Mikko Harju" not in page
 

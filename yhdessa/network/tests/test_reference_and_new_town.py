@@ -105,7 +105,7 @@ def test_a_new_municipality_from_file_to_convening(client, network):
     concern = ville.professional.concerns_raised.get()
     page = client.get(reverse("meetings:convene", args=[concern.pk])).content.decode()
     assert "Uusikylän perhekeskustiimi" in page
-    assert "Tiimi kokoontuu: keskiviikko klo 9.00–11.00." in page
+    assert "Tiimi kokoontuu: keskiviikko klo 9.00–11.00" in page
     assert "Pyydä aika viimeistään edellisen viikon perjantaina." in page
     assert "Riikka Laine" in page and 'value="Uusikylän perhekeskus"' in page
 
