@@ -49,7 +49,7 @@ def test_a_cancellation_replaces_them_too(network, smtp_server):
     assert statuses == {"invitation": Status.REPLACED, "cancellation": Status.PENDING}
 
 
-def test_a_message_being_sent_or_failed_is_left_to_the_outbox(network, smtp_server):
+def test_only_whom_a_newer_message_reaches_has_theirs_replaced(network, smtp_server):
     meeting = meeting_for(network)
     deliver_due()
     family = OutboxMessage.objects.get(meeting=meeting, to_family=True)
