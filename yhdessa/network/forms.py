@@ -45,7 +45,7 @@ def add_problems(form: forms.Form, error: ValidationError) -> None:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Nimi, nimike tai organisaatio"), required=False)
+    q = forms.CharField(label=_("Nimi, nimike tai organisaatio"), required=False, max_length=200)
     expertise = forms.ModelChoiceField(
         label=_("Osaaminen"),
         queryset=Expertise.objects.all(),

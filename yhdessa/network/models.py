@@ -294,7 +294,7 @@ class InvitationPractice(models.Model):
         blank=True,
         help_text=_("Yksi tai useampi paikka puolipisteellä erotettuna; ensimmäinen on oletus."),
     )
-    instructions = models.TextField(_("ohjeet"), blank=True)
+    instructions = models.TextField(_("ohjeet"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("kutsukäytäntö")

@@ -211,7 +211,7 @@ def test_the_browser_is_told_the_servers_length_limits(client, network):
         },
         reverse("network:team", args=[network.team.pk]): {
             "default_place": limit(InvitationPractice, "default_place"),
-            "instructions": None,
+            "instructions": limit(InvitationPractice, "instructions"),
         },
     }
     for url, expected in pages.items():
