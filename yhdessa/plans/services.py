@@ -11,7 +11,7 @@ from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.network.models import Professional
+from yhdessa.network.models import Organisation, Professional
 from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
 from yhdessa.privacy import identifying_data_warnings, identity_code_errors
 
@@ -134,6 +134,27 @@ def lead_candidates(meeting: Meeting) -> list[Professional]:
         .filter(Q(pk=meeting.convener_id) | Q(pk__in=attended), is_active=True)
         .order_by("name")
     )
+
+
+def new_lead_choices(plans: list[JointPlan], municipality_id: int) -> dict[int, list[Professional]]:
+    """For each plan waiting for a new lead, whom the coordinator can name:
+    those who attended its meeting, still work in the network, in a public
+    service of the municipality. Two queries for the whole list."""
+    conveners = {p.meeting_id: p.meeting.convener_id for p in plans}
+    at_table = {meeting_id: {convener} for meeting_id, convener in conveners.items()}
+    for meeting_id, professional_id in Invitation.objects.filter(
+        meeting_id__in=conveners, status=Invitation.Status.ATTENDED
+    ).values_list("meeting_id", "professional_id"):
+        at_table[meeting_id].add(professional_id)
+    people = list(
+        Professional.objects.filter(
+            pk__in=set().union(*at_table.values()),
+            is_active=True,
+            municipality_id=municipality_id,
+            organisation__sector__in=Organisation.PUBLIC_SECTORS,
+        ).order_by("name")
+    )
+    return {p.pk: [c for c in people if c.pk in at_table[p.meeting_id]] for p in plans}
 
 
 def check_plan(

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from yhdessa import access
 from yhdessa.errors import Conflict, IdentifyingDataFound
-from yhdessa.network.models import Organisation, Professional
 from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
-from yhdessa.plans.services import record_plan, replace_lead
+from yhdessa.plans.services import new_lead_choices, record_plan, replace_lead
 
 
 @login_required
@@ -122,17 +121,12 @@ def leads_needed(request: HttpRequest) -> HttpResponse:
     access.log_list(
         request.user, [(p.meeting.concern.family_id, access.Why.COORDINATOR) for p in plans]
     )
-    candidates = list(
-        Professional.objects.filter(
-            is_active=True,
-            municipality_id=access.coordinated_municipality_id(request.user),
-            organisation__sector__in=Organisation.PUBLIC_SECTORS,
-        ).order_by("name")
-    )
+    # Only those who attended the family's meeting can take over.
+    choices = new_lead_choices(plans, access.coordinated_municipality_id(request.user))
+    for plan in plans:
+        plan.candidates = choices[plan.pk]
     return render(
-        request,
-        "plans/leads_needed.html",
-        {"plans": plans, "candidates": candidates, "today": timezone.localdate()},
+        request, "plans/leads_needed.html", {"plans": plans, "today": timezone.localdate()}
     )
 
 

@@ -132,3 +132,45 @@ def test_the_coordinators_page_says_why(client, network, meeting_leena_missed):
     ).content.decode()
     assert "tapaamiseen osallistuneen" in page
     assert list(plan.lead_professionals.all()) == [network.people["mikko"]]
+
+
+def test_the_coordinators_page_offers_only_those_who_attended(
+    client, network, meeting_leena_missed
+):
+    plan = _mikko_leads_and_leaves(network, meeting_leena_missed)
+    client.force_login(network.coordinator)
+    response = client.get(reverse("plans:leads_needed"))
+    [shown] = response.context["plans"]
+    assert shown.pk == plan.pk
+    # Sanna convened, Antti attended; Leena was absent, Mikko has left.
+    assert [p.name for p in shown.candidates] == ["Antti Rinne", "Sanna Lehtola"]
+    assert "Leena Koivisto" not in response.content.decode()
+
+
+def test_the_coordinators_page_reads_the_choices_in_constant_queries(
+    client, network, django_assert_num_queries
+):
+    from conftest import meeting_for, plan_for
+
+    def plans_waiting(n, lead, invitees):
+        for _ in range(n):
+            meeting = meeting_for(
+                network, held=True, starts_at=next_thursday_at(weeks=-2), invitees=invitees
+            )
+            plan_for(network, meeting, lead=lead)
+        save_professional(
+            actor=network.coordinator, professional=network.people[lead], data={"is_active": False}
+        )
+
+    plans_waiting(1, "mikko", ("mikko", "leena"))
+    client.force_login(network.coordinator)
+    # session, user, the user's professional, OTP devices (the two-step
+    # notice), the plans with family, their leads and invitations (prefetch),
+    # the access log's bulk insert, the attended invitations and the people
+    # to choose from.
+    with django_assert_num_queries(10) as few:
+        client.get(reverse("plans:leads_needed"))
+    plans_waiting(3, "leena", ("leena", "antti"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("plans:leads_needed"))
+    assert len(response.context["plans"]) == 4
