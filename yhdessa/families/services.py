@@ -286,6 +286,7 @@ def withdraw_consent(*, actor: User, concern: Concern) -> Concern:
         meeting__concern=locked,
         status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
     )
+    # The outbox's own rule, once per meeting of the concern (a handful at most).
     for meeting_id in set(waiting.values_list("meeting_id", flat=True)):
         withdraw_waiting(meeting_id=meeting_id, keep_prefix=_KEEP_NONE)
     return locked
