@@ -6,22 +6,25 @@ from django.shortcuts import render
 
 from yhdessa import access
 
+# The same limit as the search box's maxlength; an alias is at most 60.
+SEARCH_MAX = 100
+
 
 @login_required
 def family_list(request: HttpRequest) -> HttpResponse:
     """A coordinator finds a family (by alias or reference) to answer
     "who has read our data?"."""
     access.require_coordinator(request.user)
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "")[:SEARCH_MAX].strip()
     families = access.families_in_municipality_of(request.user).order_by("-created_at")
     if query:
         number = query.upper().removeprefix("P-").lstrip("0")
         families = families.filter(
-            Q(alias__icontains=query) | Q(pk=int(number) if number.isdigit() else -1)
+            Q(alias__icontains=query) | Q(pk=int(number) if number.isdigit() and len(number) < 10 else -1)
         )
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     access.log_list(request.user, [(f.pk, access.Why.COORDINATOR) for f in page.object_list])
-    return render(request, "audit/family_list.html", {"page": page, "q": query})
+    return render(request, "audit/family_list.html", {"page": page, "q": query, "search_max": SEARCH_MAX})
 
 
 @login_required

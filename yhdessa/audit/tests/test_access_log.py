@@ -72,3 +72,17 @@ def test_list_reads_say_why_exactly(client, network):
             "why", flat=True
         )
     ) == {"invited"}
+
+
+def test_the_family_search_has_the_same_limit_in_the_browser_and_the_server(client, network):
+    meeting = meeting_for(network)
+    client.force_login(network.coordinator)
+    page = client.get(reverse("audit:families")).content.decode()
+    assert 'maxlength="100"' in page
+    # A reference far longer than any family number finds nothing and breaks nothing.
+    huge = client.get(reverse("audit:families"), {"q": "P-" + "9" * 40})
+    assert huge.status_code == 200 and "Perhe K" not in huge.content.decode()
+    # Text past the limit is not searched for: the family is still found by its start.
+    alias = meeting.concern.family.alias
+    padded = client.get(reverse("audit:families"), {"q": alias + " " * 200 + "x"})
+    assert alias in padded.content.decode()
