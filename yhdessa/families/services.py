@@ -284,7 +284,12 @@ def withdraw_consent(*, actor: User, concern: Concern) -> Concern:
     locked.save(update_fields=["consent_withdrawn_at", "consent_withdrawn_by"])
     waiting = OutboxMessage.objects.filter(
         meeting__concern=locked,
-        status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
+        # SENDING too: a try under way may arrive, but is never tried again.
+        status__in=[
+            OutboxMessage.Status.PENDING,
+            OutboxMessage.Status.FAILED,
+            OutboxMessage.Status.SENDING,
+        ],
     )
     # The outbox's own rule, once per meeting of the concern (a handful at most).
     for meeting_id in set(waiting.values_list("meeting_id", flat=True)):

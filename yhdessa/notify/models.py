@@ -81,6 +81,9 @@ class OutboxMessage(models.Model):
     # While SENDING: the worker that claimed the message owns it until then;
     # after it the sweep gives the message to another worker.
     leased_until = models.DateTimeField(_("varattu asti"), null=True, blank=True)
+    # Set when the sender withdrew the message while a try was under way: that
+    # try may still reach the server, but no retry or sweep sends it again.
+    stopped_at = models.DateTimeField(_("pysäytetty"), null=True, blank=True)
     last_error = models.CharField(_("viimeisin virhe"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), auto_now_add=True)

@@ -166,13 +166,20 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> 
     next_try = None if gave_up else now + backoff(message.attempts)
     # Only while the message is still this try's (its attempts are the token):
     # if the lease ran out and another worker took it, that try decides.
-    recorded = OutboxMessage.objects.filter(
+    this_try = OutboxMessage.objects.filter(
         pk=message.pk, status=Status.SENDING, attempts=message.attempts
-    ).update(
+    )
+    error_text = f"{type(error).__name__}: {error}"[:500]
+    # Withdrawn while this try was under way: it ends here, never retried.
+    if this_try.filter(stopped_at__isnull=False).update(
+        status=Status.REPLACED, next_attempt_at=None, leased_until=None, last_error=error_text
+    ):
+        return "stopped"
+    recorded = this_try.update(
         status=Status.FAILED if gave_up else Status.PENDING,
         next_attempt_at=next_try,
         leased_until=None,
-        last_error=f"{type(error).__name__}: {error}"[:500],
+        last_error=error_text,
     )
     if not recorded:
         return "skipped"
@@ -238,7 +245,12 @@ def _release_stalled(now: datetime, *, enqueue: bool) -> list[int]:
             .order_by("pk")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
-        OutboxMessage.objects.filter(stalled, pk__in=ids).update(
+        # A killed try of a withdrawn message is not given back: it ends.
+        OutboxMessage.objects.filter(stalled, pk__in=ids, stopped_at__isnull=False).update(
+            status=Status.REPLACED, leased_until=None, next_attempt_at=None
+        )
+        ids = list(OutboxMessage.objects.filter(stalled, pk__in=ids).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=ids).update(
             status=Status.PENDING, leased_until=None, next_attempt_at=now
         )
         if enqueue:
@@ -275,13 +287,16 @@ def withdraw_waiting(*, meeting_id: int, keep_prefix: str) -> int:
     will never be: a newer round of messages takes their place. Call in the
     transaction that queues the newer ones; those whose idempotency key
     starts with ``keep_prefix`` (the newer round itself) stay. A message
-    already being sent cannot be stopped."""
-    return (
-        OutboxMessage.objects.filter(
-            meeting_id=meeting_id, status__in=[Status.PENDING, Status.FAILED]
-        )
-        .exclude(idempotency_key__startswith=keep_prefix)
-        .update(status=Status.REPLACED, next_attempt_at=None)
+    being sent right now may still arrive, but if that try fails or its worker
+    dies it is not tried again."""
+    of_meeting = OutboxMessage.objects.filter(meeting_id=meeting_id).exclude(
+        idempotency_key__startswith=keep_prefix
+    )
+    of_meeting.filter(status=Status.SENDING, stopped_at__isnull=True).update(
+        stopped_at=timezone.now()
+    )
+    return of_meeting.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.REPLACED, next_attempt_at=None
     )
 
 

@@ -194,3 +194,43 @@ def test_the_outbox_is_a_leaf():
         and not module.startswith(("yhdessa.notify", "yhdessa.errors"))
     }
     assert foreign == set()
+
+
+def _under_way(message: OutboxMessage, now) -> None:
+    """A worker has claimed the message and is talking to the mail server."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status="sending", leased_until=now + lease(), attempts=1, next_attempt_at=None
+    )
+
+
+def test_a_message_withdrawn_mid_send_is_not_retried_when_that_try_fails(network, dead_smtp):
+    from yhdessa.families.services import withdraw_consent
+
+    meeting = meeting_for(network)
+    message = OutboxMessage.objects.filter(meeting=meeting).first()
+    now = timezone.now()
+    _under_way(message, now)
+    withdraw_consent(actor=network.convener, concern=meeting.concern)
+    # The try that was under way fails: it ends there, with nothing queued again.
+    stale = OutboxMessage.objects.get(pk=message.pk)
+    assert _record_failure(stale, ConnectionRefusedError("down"), now) == "stopped"
+    message.refresh_from_db()
+    assert (message.status, message.next_attempt_at) == ("replaced", None)
+    assert deliver_due(now=now + timedelta(days=1)) == {}
+
+
+def test_a_killed_try_of_a_withdrawn_message_is_not_swept_back(network, smtp_server):
+    from yhdessa.families.services import withdraw_consent
+
+    meeting = meeting_for(network)
+    message = OutboxMessage.objects.filter(meeting=meeting).first()
+    now = timezone.now()
+    _under_way(message, now)
+    withdraw_consent(actor=network.convener, concern=meeting.concern)
+    # The worker dies; after its lease the sweep would give the message back.
+    later = now + lease() + timedelta(seconds=1)
+    assert sweep(now=later) == 0
+    message.refresh_from_db()
+    assert message.status == "replaced"
+    deliver_due(now=later)
+    assert smtp_server.messages == []
