@@ -23,7 +23,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj) -> str:
-        return obj.organisation.name
+        return obj.organisation.local_name
 
     @staticmethod
     def resolve_expertise(obj) -> list[str]:
