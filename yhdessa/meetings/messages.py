@@ -87,8 +87,12 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
     withdraw_waiting(
         meeting_id=meeting.pk, keep_prefix=f"meeting:{meeting.pk}:seq{meeting.sequence}:"
     )
-    if _consent_withdrawn(meeting, lock=True):
-        return  # the family withdrew its consent: nothing more goes out
+    # The family withdrew its consent: nothing more reaches the family, and
+    # the professionals hear only that the meeting is off, so that it leaves
+    # their calendars (their entry would otherwise stand).
+    withdrawn = _consent_withdrawn(meeting, lock=True)
+    if withdrawn and kind != Kind.CANCELLATION:
+        return
     invitations = list(
         meeting.invitations.select_related("professional").prefetch_related(
             "professional__expertise"
@@ -120,7 +124,7 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
             professional_id=professional.pk,
         )
     family = meeting.concern.family
-    if family.email:
+    if family.email and not withdrawn:
         subject, body, attachment = _message_texts(
             invitations,
             meeting,
@@ -141,7 +145,7 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
             meeting_id=meeting.pk,
             to_family=True,
         )
-    _replace_sent(meeting, invitations, family_told=bool(family.email))
+    _replace_sent(meeting, invitations, family_told=bool(family.email) and not withdrawn)
 
 
 def _replace_sent(meeting: Meeting, invitations: list[Invitation], *, family_told: bool) -> None:

@@ -76,6 +76,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     concern = access.read_concern(request.user, concern_pk, action=access.Action.CONVENE)
+    if concern.consent_withdrawn_at or concern.closed_at:
+        # Said before anyone fills in the form, not only when it is sent.
+        return render(
+            request,
+            "meetings/convene_ended.html",
+            {"concern": concern},
+            status=409 if request.method == "POST" else 200,
+        )
     me = access.acting_professional(request.user)
     teams = [] if concern.existing_support else list(teams_of(concern.family.municipality_id))
     chosen_team = request.POST.get("team") or request.GET.get("team")

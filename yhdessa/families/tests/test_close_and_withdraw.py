@@ -229,6 +229,7 @@ def test_withdrawn_consent_stops_every_message_and_meeting_change(client, networ
     assert not waiting.exists()
     assert OutboxMessage.objects.get(pk=sent.pk).status == "sent"
     messages_before = OutboxMessage.objects.count()
+    max_before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
     with pytest.raises(Conflict, match="Perhe on perunut suostumuksensa"):
         reschedule_meeting(
             actor=network.convener,
@@ -248,11 +249,20 @@ def test_withdrawn_consent_stops_every_message_and_meeting_change(client, networ
         )
     with pytest.raises(Conflict, match="suostumuksensa"):
         resend_message(actor=network.convener, message=OutboxMessage.objects.get(pk=failed.pk))
-    # The meeting can still be called off, silently.
+    # The meeting can still be called off: the invited professionals' calendars
+    # are cleared, the family hears nothing more.
     cancel_meeting(actor=network.convener, meeting=meeting)
     assert Meeting.objects.get().status == "cancelled"
-    assert OutboxMessage.objects.count() == messages_before
-    assert not OutboxMessage.objects.filter(status__in=["pending", "failed"]).exists()
+    cancellations = OutboxMessage.objects.exclude(pk__lte=max_before)
+    assert cancellations.count() == OutboxMessage.objects.count() - messages_before > 0
+    assert {m.kind for m in cancellations} == {"cancellation"}
+    assert not cancellations.filter(to_family=True).exists()
+    assert all(m.professional_id for m in cancellations)
+    assert not (
+        OutboxMessage.objects.filter(status__in=["pending", "failed"])
+        .exclude(pk__in=cancellations)
+        .exists()
+    )
 
 
 def test_the_pages_refuse_moving_and_convening_with_a_clear_message(client, network):
