@@ -342,7 +342,7 @@ def _membership(row, actor, report, source, refused) -> None:
         raise ValidationError(_("Sarake team on tyhjä: anna tiimin nimi."))
     if len(towns) != 1:
         raise ValidationError(
-            _("Sarakkeessa municipalities annetaan tiimin kunta, yksi kunta (nyt: %(value)s).")
+            _("Sarakkeessa municipalities annetaan tiimin kunta, vain yksi (nyt: %(value)s).")
             % {"value": row.get("municipalities") or "–"}
         )
     if not row.get("email"):

@@ -195,7 +195,7 @@ class PracticeForm(forms.ModelForm):
         ],
     )
     deadline_weekday = forms.TypedChoiceField(
-        label=_("Viikonpäivä, johon mennessä pyydetään"),
+        label=_("Viikonpäivä, johon mennessä aika pyydetään"),
         choices=WEEKDAY_CHOICES[1:],
         coerce=int,
         empty_value=None,

@@ -71,7 +71,7 @@ def test_a_professional_of_a_refused_organisation_names_the_organisations_proble
         ("organisation,,ngo,,Järvelä,,,,,,fi,,", "Organisaation nimi puuttuu"),
         ("organisation," + "x" * 201 + ",ngo,,Järvelä,,,,,,fi,,", "organisation: "),
         ("membership,,,,Järvelä,,,riikka@test.example,,,,,", "Sarake team on tyhjä"),
-        ("membership,,,,,,,riikka@test.example,,,,Tiimi,", "yksi kunta (nyt: –)"),
+        ("membership,,,,,,,riikka@test.example,,,,Tiimi,", "vain yksi (nyt: –)"),
         ("membership,,,,Järvelä,,,,,,,Tiimi,", "Sarake email on tyhjä"),
         (
             "membership,,,,Järvelä,,,nobody@x.example,,,,Tiimi,",

@@ -74,7 +74,7 @@ def test_the_message_pages_show_what_replaced_it(client, network, smtp_server):
     client.force_login(network.convener)
     listing = client.get(reverse("notify:list")).content.decode()
     detail_url = reverse("notify:detail", args=[current.pk])
-    assert f'Tilalle: <a href="{detail_url}">{current.subject}</a>' in listing
+    assert f'Korvattu viestillä: <a href="{detail_url}">{current.subject}</a>' in listing
     detail = client.get(reverse("notify:detail", args=[old.pk])).content.decode()
     assert "korvattu uudemmalla viestillä" in detail and "lähetetty" in detail
     assert f'<a href="{detail_url}">{current.subject}</a>' in detail
@@ -90,7 +90,7 @@ def test_the_list_reads_the_replacements_in_one_query(client, network, moves):
     with CaptureQueriesContext(connection) as context:
         page = client.get(reverse("notify:list"))
     assert page.status_code == 200
-    assert page.content.decode().count("Tilalle:") == 3 * moves
+    assert page.content.decode().count("Korvattu viestillä:") == 3 * moves
     replacements = [q for q in context.captured_queries if "NOT (" in q["sql"]]
     assert len(replacements) == 1
 
