@@ -19,12 +19,14 @@ def family_list(request: HttpRequest) -> HttpResponse:
     families = access.families_in_municipality_of(request.user).order_by("-created_at")
     if query:
         number = query.upper().removeprefix("P-").lstrip("0")
-        families = families.filter(
-            Q(alias__icontains=query) | Q(pk=int(number) if number.isdigit() and len(number) < 10 else -1)
-        )
+        # ASCII only: "²" is a digit to isdigit() but no number to int().
+        pk = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else -1
+        families = families.filter(Q(alias__icontains=query) | Q(pk=pk))
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     access.log_list(request.user, [(f.pk, access.Why.COORDINATOR) for f in page.object_list])
-    return render(request, "audit/family_list.html", {"page": page, "q": query, "search_max": SEARCH_MAX})
+    return render(
+        request, "audit/family_list.html", {"page": page, "q": query, "search_max": SEARCH_MAX}
+    )
 
 
 @login_required

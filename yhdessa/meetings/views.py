@@ -141,7 +141,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     ticked = {
         int(i)
         for i in request.POST.getlist("invitees") or request.GET.getlist("invitees")
-        if i.isdigit() and len(i) < 19
+        if i.isascii() and i.isdigit() and len(i) < 19
     }
     team_people = {p.pk for p in people} if team else set()
     context = {

@@ -354,7 +354,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 member_ids=[
                     int(i)
                     for i in request.POST.getlist("members")
-                    if i.isdigit() and int(i) in allowed
+                    if i.isascii() and i.isdigit() and int(i) in allowed
                 ],
                 practice=form.practice(),
                 slots=form.slots(),

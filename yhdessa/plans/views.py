@@ -131,4 +131,6 @@ def leads_needed(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 18 else 0
+    # ASCII only: "²" is a digit to isdigit() but no number to int().
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
