@@ -116,14 +116,14 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
     return by_name[name]
 
 
-def _open_as(browser, live_server, persona: str | None):
+def _open_as(browser, live_server, persona: str | None, width: int = PHONE):
     if persona is None:
-        context = browser.new_context(viewport={"width": PHONE, "height": 800})
+        context = browser.new_context(viewport={"width": width, "height": 800})
         return context.new_page()
-    return log_in(browser, live_server, persona, width=PHONE)
+    return log_in(browser, live_server, persona, width=width)
 
 
-def walk(browser, live_server, network, look) -> list[str]:
+def walk(browser, live_server, network, look, width: int = PHONE) -> list[str]:
     """Open every page of the site as each persona who may see it, and ask
     ``look(page)`` what is wrong there; the problems found, by page."""
     site = _site(network)
@@ -136,7 +136,7 @@ def walk(browser, live_server, network, look) -> list[str]:
     seen: set[str] = set()
     answers: dict[str, set] = {url: set() for url in urls}
     for persona in (None, "convener", "coordinator"):
-        page = _open_as(browser, live_server, persona)
+        page = _open_as(browser, live_server, persona, width)
         for url in urls:
             # Ask first without the page, so that a refusal (403, 404, 405)
             # is not a page to look at and logs no error in the console.
@@ -207,3 +207,30 @@ def test_every_text_box_knows_its_limit_and_its_descriptions(browser, live_serve
 
     problems = walk(browser, live_server, network, look)
     assert problems == [], "\n".join(problems)
+
+
+# Words of letters that a line break split in two ("Statu|s"): a column
+# squeezed below its longest word. Long ones (a compound, an address) may wrap.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  const texts = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  while (texts.nextNode()) {
+    const node = texts.currentNode;
+    for (const m of node.data.matchAll(/[A-Za-z\u00c0-\u00ff]{2,16}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width).map(r => r.top));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_no_page_breaks_a_word_in_two_at_desktop_width(browser, live_server, network):
+    def look(page) -> list[str]:
+        return [f"'{word}' broken over two lines" for word in page.evaluate(BROKEN_WORDS)]
+
+    problems = walk(browser, live_server, network, look, width=1280)
+    assert problems == [], "words broken mid-word:\n" + "\n".join(problems)
