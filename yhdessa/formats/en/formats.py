@@ -6,5 +6,8 @@ comes from Django's own English formats."""
 TIME_FORMAT = "G:i"
 # A time of day in running text (yhdessa.formats.time_of_day).
 TIME_OF_DAY_FORMAT = "G:i"
-DATETIME_FORMAT = "N j, Y, G:i"
-SHORT_DATETIME_FORMAT = "m/d/Y G:i"
+# Day before month, as a reader in Finland expects (11/12 would be ambiguous).
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, G:i"
+SHORT_DATE_FORMAT = "j.n.Y"
+SHORT_DATETIME_FORMAT = "j.n.Y G:i"
