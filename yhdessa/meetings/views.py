@@ -15,6 +15,7 @@ from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, Practic
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
+from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.queries import (
     busy_times,
     invitable_professionals,
@@ -337,10 +338,28 @@ def star_notes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _not_changeable(request: HttpRequest, meeting, *, moving: bool) -> HttpResponse | None:
+    """A meeting already held or cancelled (or, for a move, one whose family
+    withdrew its consent) is not offered a form the service would refuse:
+    back to the meeting page, which says why."""
+    if meeting.status == Meeting.Status.HELD:
+        why = _("Tapaaminen on jo pidetty; sitä ei voi enää siirtää eikä perua.")
+    elif meeting.status == Meeting.Status.CANCELLED:
+        why = _("Tapaaminen on jo peruttu.")
+    elif moving and meeting.concern.consent_withdrawn_at:
+        why = _("Perhe on perunut suostumuksensa: tapaamista ei siirretä.")
+    else:
+        return None
+    messages.info(request, why)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
 @login_required
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the meeting; everyone gets the new time in their calendar."""
     meeting = _convener_meeting(request, pk)
+    if ended := _not_changeable(request, meeting, moving=True):
+        return ended
     when = timezone.localtime(meeting.starts_at)
     form = RescheduleForm(
         request.POST if request.method == "POST" else None,
@@ -395,6 +414,8 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _convener_meeting(request, pk)
+    if ended := _not_changeable(request, meeting, moving=False):
+        return ended
     form = CancelForm(
         request.POST if request.method == "POST" else None,
         initial={"sequence": meeting.sequence, "once": new_form_token()},
@@ -414,7 +435,12 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             except Conflict as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Tapaaminen on peruttu; peruutus lähtee kaikille."))
+                if meeting.concern.consent_withdrawn_at:
+                    messages.success(
+                        request, _("Tapaaminen on peruttu; peruutus lähtee vain kutsutuille.")
+                    )
+                else:
+                    messages.success(request, _("Tapaaminen on peruttu; peruutus lähtee kaikille."))
                 return reverse("meetings:detail", args=[meeting.pk])
             return None
 

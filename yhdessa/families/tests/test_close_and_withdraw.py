@@ -281,9 +281,10 @@ def test_the_pages_refuse_moving_and_convening_with_a_clear_message(client, netw
             "acknowledge": "on",
             "confirm_booking": "on",
         },
+        follow=True,
     )
     assert page.status_code == 200
-    assert "Perhe on perunut suostumuksensa" in page.content.decode()
+    assert "Perhe on perunut suostumuksensa: tapaamista ei siirretä." in page.content.decode()
     assert Meeting.objects.get().starts_at == meeting.starts_at
     concern_page = client.get(reverse("families:detail", args=[meeting.concern_id]))
     assert (
