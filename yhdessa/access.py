@@ -452,7 +452,9 @@ def concern_detail_queryset(user) -> QuerySet[Concern]:
     (an expert invited to one meeting does not see the family's others)."""
     return Concern.objects.select_related(
         "family__municipality", "convener__organisation", "area"
-    ).prefetch_related("topics", Prefetch("meetings", queryset=meetings_visible_to(user)))
+    ).prefetch_related(
+        "topics", Prefetch("meetings", queryset=meetings_visible_to(user).select_related("plan"))
+    )
 
 
 def read_concern(user, pk: int, *, action: Action = Action.READ, via_api: bool = False) -> Concern:

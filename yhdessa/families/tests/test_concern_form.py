@@ -123,3 +123,15 @@ def test_the_service_refuses_an_area_of_another_municipality(network, areas):
         concern_for(network.convener, area_id=areas[2].pk)
     assert "area" in error.value.message_dict
     assert concern_for(network.convener, area_id=areas[0].pk).area == areas[0]
+
+
+def test_the_concern_page_links_to_the_plan_of_a_held_meeting(
+    client, network, planned_meeting, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    client.force_login(network.convener)
+    url = reverse("families:detail", args=[planned_meeting.concern_id])
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert reverse("plans:view", args=[planned_meeting.pk]) in page
