@@ -13,11 +13,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import concern_for, meeting_for
+from conftest import concern_for, meeting_for, next_thursday_at, plan_for
 from yhdessa.api.auth import issue_token
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.families.models import Concern
 from yhdessa.families.services import withdraw_consent
+from yhdessa.meetings.models import Invitation
 from yhdessa.notify.models import OutboxMessage
 
 # A digit to str.isdigit() ("²", superscript two), yet no number to int().
@@ -274,3 +275,182 @@ def test_a_coordinator_cannot_put_another_municipalitys_people_or_area_in_a_team
     network.team.refresh_from_db()
     assert network.team.area_id is None
     assert network.people["jari"] not in network.team.members.all()
+
+
+def _ptv_upload(client) -> str:
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (Path(__file__).parents[1] / "interop/tests/data/ptv_page.json").read_bytes()
+    upload = SimpleUploadedFile("ptv.json", data, content_type="application/json")
+    return client.post(reverse("network:import"), {"file": upload}).content.decode()
+
+
+@pytest.mark.parametrize("extra", [{}, {"confirm": "1"}])
+def test_a_coordinator_cannot_add_municipalities_by_a_crafted_post(network, extra):
+    from yhdessa.network.models import Municipality, Organisation
+
+    client = browser(network.coordinator)
+    assert "Tuntemattomala" in _ptv_upload(client)
+    response = client.post(reverse("network:import"), {"add_municipalities": "1", **extra})
+    assert response.status_code in (200, 302, 403)
+    assert not Municipality.objects.filter(name="Tuntemattomala").exists()
+    assert not Organisation.objects.filter(municipalities__name="Tuntemattomala").exists()
+
+
+def test_a_coordinator_cannot_classify_another_municipalitys_service(network):
+    from yhdessa.network.models import ImportedService, Organisation, ServiceOffer, TaskArea
+
+    org = Organisation.objects.create(name="Koivurannan seurakunta", sector="parish")
+    service = ImportedService.objects.create(
+        organisation=org, municipality=network.town2, name="Perhekerho"
+    )
+    area = TaskArea.objects.first()
+    client = browser(network.coordinator)
+    url = reverse("network:service_classify", args=[service.pk])
+    response = client.post(url, {f"s{service.pk}-choice": str(area.pk)})
+    assert response.status_code in (403, 404)
+    service.refresh_from_db()
+    assert service.task_area_id is None and not service.not_family_service
+    assert not ServiceOffer.objects.filter(organisation=org).exists()
+    huge = "9" * 30
+    response = client.post(f"/network/services/{huge}/classify/", {f"s{huge}-choice": "none"})
+    assert response.status_code < 500
+
+
+# ---- the concern's area ----------------------------------------------------------
+
+
+def test_an_area_of_another_municipality_is_refused_on_the_page_and_in_the_api(network):
+    from yhdessa.network.models import FamilyCentreArea
+
+    FamilyCentreArea.objects.create(name="Keskusta", municipality=network.town)
+    other = FamilyCentreArea.objects.create(name="Pohjoinen", municipality=network.town2)
+    client = browser(network.convener)
+    response = client.post(
+        reverse("families:create"),
+        {
+            "alias": "Perhe A",
+            "children_birth_years": "2022",
+            "language": "fi",
+            "channel": "local_worker",
+            "topics": ["daily_rhythm"],
+            "summary": "Rytmi",
+            "consent": "on",
+            "area": str(other.pk),
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["area"]
+    body = {
+        "family": {"alias": "Perhe A", "children_birth_years": [2022]},
+        "channel": "local_worker",
+        "topics": ["daily_rhythm"],
+        "summary": "Rytmi",
+        "consent": True,
+    }
+    for area in (other.pk, 0, -1, 2**63, "1", 1.0, True):
+        response = api_post(network.convener, "/concerns", {**body, "area": area})
+        assert response.status_code == 422, (area, response.content)
+        assert isinstance(response.json()["detail"], str)
+    assert not Concern.objects.exists()
+
+
+# ---- the lead must have attended ----------------------------------------------------
+
+
+def _api_put(user, path: str, body) -> object:
+    client = Client(raise_request_exception=False)
+    return client.put(
+        f"/api/v1{path}",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issue_token(user)}"},
+    )
+
+
+@pytest.mark.parametrize(
+    "leads",
+    [
+        [],
+        ["outsider"],  # never invited
+        ["antti"],  # invited? no: not at this meeting
+        ["eeva"],  # another municipality
+        ["mikko", "leena", "sanna"],
+        [0],
+        [2**63],
+        [-5],
+        ["1"],
+        [True],
+        [1.0],
+        [None],
+        "mikko",
+    ],
+)
+def test_put_plan_with_a_crafted_lead_is_refused_and_writes_nothing(network, held_meeting, leads):
+    from yhdessa.plans.models import JointPlan
+
+    people = network.people
+    ids = (
+        leads
+        if isinstance(leads, str)
+        else [people[x].pk if isinstance(x, str) and x in people else x for x in leads]
+    )
+    response = _api_put(
+        network.convener,
+        f"/meetings/{held_meeting.pk}/plan",
+        {
+            "matters": ["Iltarutiini"],
+            "actions": [{"where": "home", "text": "Kuvat"}],
+            "follow_up": "Soitto",
+            "lead_professionals": ids,
+            "next_contact": "2031-01-01",
+        },
+    )
+    assert 400 <= response.status_code < 500, response.content
+    assert isinstance(response.json()["detail"], str)
+    assert not JointPlan.objects.exists()
+
+
+def test_a_lead_who_was_absent_cannot_be_named(network):
+    meeting = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2))
+    Invitation.objects.filter(meeting=meeting, professional=network.people["leena"]).update(
+        status=Invitation.Status.ABSENT
+    )
+    response = _api_put(
+        network.convener,
+        f"/meetings/{meeting.pk}/plan",
+        {
+            "matters": ["Iltarutiini"],
+            "actions": [{"where": "home", "text": "Kuvat"}],
+            "follow_up": "Soitto",
+            "lead_professionals": [network.people["leena"].pk],
+            "next_contact": "2031-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "lead_professionals" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_perheeni_of_an_invited_lead_has_a_fixed_number_of_queries(
+    network, django_assert_num_queries, n
+):
+    """Mikko is invited to every meeting and leads every plan."""
+    for i in range(n):
+        meeting = meeting_for(
+            network,
+            held=True,
+            starts_at=next_thursday_at(weeks=-2),
+            concern=concern_for(network.convener, alias=f"Perhe {i}"),
+        )
+        plan_for(network, meeting)
+        meeting_for(network, concern=concern_for(network.convener, alias=f"Sovittu {i}"))
+    client = Client()
+    client.force_login(network.member)
+    # session, user, professional, OTP devices, the pager's count, the
+    # concerns, their meetings with plans, invitations, leads, the log insert
+    with django_assert_num_queries(10):
+        response = client.get(MINE)
+    assert len(response.context["rows"]) == 2 * n
+    assert AccessLogEntry.objects.filter(user=network.member).count() == 2 * n
