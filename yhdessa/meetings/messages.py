@@ -175,6 +175,9 @@ def resend_message(*, actor: User, message: OutboxMessage) -> OutboxMessage:
     if message.meeting_id is None:
         raise PermissionDenied(_("Vain koollekutsuja voi lähettää viestin uudelleen."))
     require_convener(actor, message.meeting)
-    if _consent_withdrawn(message.meeting):
+    # After a withdrawal only a cancellation to a professional may go again:
+    # it clears their calendar and tells the family nothing.
+    clears_a_calendar = message.kind == OutboxMessage.Kind.CANCELLATION and not message.to_family
+    if _consent_withdrawn(message.meeting) and not clears_a_calendar:
         raise Conflict(_("Perhe on perunut suostumuksensa: viestejä ei enää lähetetä."))
     return retry(message)

@@ -47,3 +47,19 @@ def test_the_meeting_message_and_cancel_pages_after_a_withdrawal(client, network
     cancel = client.get(reverse("meetings:cancel", args=[meeting.pk])).content.decode()
     assert "Perheelle ei lähetetä mitään" in cancel
     assert "Kaikki kutsutut ja perhe saavat peruutuksen" not in cancel
+
+
+def test_a_failed_cancellation_to_a_professional_may_be_sent_again(client, network):
+    from yhdessa.meetings.messages import resend_message
+    from yhdessa.meetings.services import cancel_meeting
+
+    meeting = meeting_for(network)
+    withdraw_consent(actor=network.convener, concern=meeting.concern)
+    cancel_meeting(actor=network.convener, meeting=meeting)
+    cancellation = OutboxMessage.objects.filter(meeting=meeting, kind="cancellation").first()
+    OutboxMessage.objects.filter(pk=cancellation.pk).update(status="failed", next_attempt_at=None)
+    client.force_login(network.convener)
+    page = client.get(reverse("notify:detail", args=[cancellation.pk])).content.decode()
+    assert reverse("notify:retry", args=[cancellation.pk]) in page
+    again = resend_message(actor=network.convener, message=cancellation)
+    assert again.status == "pending" and not again.to_family
