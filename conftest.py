@@ -7,6 +7,7 @@ family centre team member in Järvelä who has a login), ``coordinator``
 """
 
 import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from importlib import import_module
@@ -14,6 +15,7 @@ from importlib import import_module
 import pytest
 from aiosmtpd.controller import Controller
 from django.apps import apps as django_apps
+from django.db import connection, connections
 from django.utils import timezone
 
 from yhdessa.accounts.models import User
@@ -265,3 +267,26 @@ def plan_for(network: Network, meeting, lead: str = "mikko"):
         lead_ids=[network.people[lead].pk],
         next_contact=timezone.localdate() + timedelta(days=7),
     )
+
+
+def together(*calls):
+    """Run the calls at the same moment (PostgreSQL) or in turn (SQLite);
+    return their results in order."""
+    if connection.vendor == "sqlite":
+        return [call() for call in calls]
+    results: list = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

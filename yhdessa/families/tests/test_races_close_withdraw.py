@@ -7,42 +7,19 @@ test database takes one writer at a time, so there the pair runs in turn;
 the rule checked is the same.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from conftest import concern_for, meeting_for, next_thursday_at
+from conftest import concern_for, meeting_for, next_thursday_at, together
 from yhdessa.api.auth import issue_token
 from yhdessa.families import services
 from yhdessa.families.models import Concern
 from yhdessa.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def together(*calls):
-    if connection.vendor == "sqlite":
-        return [call() for call in calls]
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ after the other from the same page state; the rule checked is the same: one
 wins, the other gets 409 and changes nothing.
 """
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from conftest import concern_for, meeting_for, next_thursday_at
+from conftest import concern_for, meeting_for, next_thursday_at, together
 from yhdessa.api.auth import issue_token
 from yhdessa.families.models import Concern, Family
 from yhdessa.meetings import services
@@ -28,29 +26,6 @@ from yhdessa.meetings.warnings import warning_texts
 from yhdessa.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def together(*calls):
-    """Run the calls at the same moment (PostgreSQL) or in turn (SQLite);
-    return their results in order."""
-    if connection.vendor == "sqlite":
-        return [call() for call in calls]
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.fixture
