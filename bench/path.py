@@ -129,6 +129,11 @@ def main() -> None:
         .first()
     )
     measure("start page, lead of every family", lambda: web.get("/"))
+    measure("Perheeni, convener of every family", lambda: convener.get("/concerns/mine/"))
+    measure(
+        "Perheeni searched by reference",
+        lambda: convener.get("/concerns/mine/", {"q": f"P-{meeting.concern.family_id:05d}"}),
+    )
     measure("messages page (50 per page)", lambda: convener.get("/messages/"))
     measure("meeting page", lambda: convener.get(f"/meetings/{meeting.pk}/"))
     measure("convening page", lambda: convener.get(f"/meetings/convene/{meeting.concern_id}/"))
