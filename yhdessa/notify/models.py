@@ -114,3 +114,45 @@ class OutboxMessage(models.Model):
     def message_id(self) -> str:
         """The RFC 5322 Message-ID of every delivery try of this message."""
         return f"<{self.uuid}@{site_domain()}>"
+
+
+class ScheduledRun(models.Model):
+    """One period of one periodic job, claimed by the worker that runs it.
+
+    However many workers run, the unique (name, period_start) lets exactly
+    one of them insert the row, and only that one runs the job for that
+    period (see yhdessa/notify/schedule.py).
+    """
+
+    name = models.CharField(_("tehtävä"), max_length=100)
+    period_start = models.DateTimeField(_("jakson alku"))
+    worker = models.CharField(_("työprosessi"), max_length=200)
+    started_at = models.DateTimeField(_("aloitettu"))
+
+    class Meta:
+        verbose_name = _("ajastettu ajo")
+        verbose_name_plural = _("ajastetut ajot")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "period_start"], name="scheduled_run_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker process (host:pid), seen at ``seen_at``: /healthz
+    reports the age of the newest one."""
+
+    name = models.CharField(_("työprosessi"), max_length=200, unique=True)
+    started_at = models.DateTimeField(_("käynnistetty"))
+    seen_at = models.DateTimeField(_("viimeksi elossa"), db_index=True)
+
+    class Meta:
+        verbose_name = _("työprosessin elonmerkki")
+        verbose_name_plural = _("työprosessien elonmerkit")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Running Yhdessä: /healthz, the request id and JSON log lines."""
