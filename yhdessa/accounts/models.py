@@ -77,3 +77,34 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.key}"
+
+
+class LoginInvitation(models.Model):
+    """A one-time link by which a professional sets their password and starts
+    to log in. Only a hash of the link's token is stored: the database alone
+    does not let anyone in. A new invitation to the same person revokes the
+    older ones, so only the latest link works."""
+
+    professional = models.ForeignKey(
+        "network.Professional",
+        on_delete=models.CASCADE,
+        related_name="login_invitations",
+        verbose_name=_("ammattilainen"),
+    )
+    email = models.EmailField(_("sähköposti"))
+    token_hash = models.CharField(_("linkin tiiviste"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("kutsuja")
+    )
+    created_at = models.DateTimeField(_("lähetetty"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("voimassa asti"))
+    used_at = models.DateTimeField(_("käytetty"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kutsu kirjautumaan")
+        verbose_name_plural = _("kutsut kirjautumaan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"
