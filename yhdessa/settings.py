@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "yhdessa.accounts",
@@ -198,6 +199,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # for the code; with OTP_REQUIRED every user must set it up at first login.
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Yhdessä"
+# A coordinator's link inviting a professional to log in is valid this many days.
+LOGIN_INVITATION_DAYS = env.int("LOGIN_INVITATION_DAYS", default=5)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day

@@ -16,3 +16,23 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip()
+
+
+class VerifyForm(forms.Form):
+    """The second step of logging in: the app's six digits, or one of the
+    recovery codes (letters and digits) when the phone is lost."""
+
+    token = forms.RegexField(
+        label=_("Kuusinumeroinen koodi tai varakoodi"),
+        regex=r"^\s*(\d{6}|[a-zA-Z0-9]{8,16})\s*$",
+        max_length=24,
+        error_messages={
+            "invalid": _(
+                "Anna sovelluksen näyttämä kuusinumeroinen koodi tai yksi varakoodeistasi."
+            )
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip().lower()

@@ -2,17 +2,27 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yhdessa.accounts.forms import TokenForm
+from yhdessa import access
+from yhdessa.accounts import invitations
+from yhdessa.accounts.forms import TokenForm, VerifyForm
+from yhdessa.accounts.models import LoginInvitation, User
+from yhdessa.accounts.two_factor import new_recovery_codes, reset_second_factor
 
 # django-otp slows guessing down: after a wrong code the next try waits a while.
 WAIT = gettext_lazy("Liian monta väärää koodia peräkkäin. Odota hetki ja yritä uudelleen.")
@@ -36,7 +46,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Kaksivaiheinen tunnistautuminen on nyt käytössä."))
-            return redirect("home")
+            # Shown this once: the page is rendered, not redirected to.
+            codes = new_recovery_codes(user=request.user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error(
             "token", _("Koodi ei täsmää. Tarkista sovelluksen koodi ja yritä uudelleen.")
         )
@@ -59,9 +71,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         target = "/"
     if request.user.is_verified():
         return redirect(target)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+        # The app's code or a recovery code (each recovery code works once).
+        devices = list(devices_for_user(request.user))
         if not any(d.verify_is_allowed()[0] for d in devices):
             form.add_error("token", WAIT)
         elif (device := match_token(request.user, form.cleaned_data["token"])) is not None:
@@ -70,3 +83,114 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         else:
             form.add_error("token", _("Koodi ei täsmää tai se on vanhentunut. Yritä uudelleen."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
+
+
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, shown once; the old ones stop working."""
+    if not request.user.is_verified():
+        raise Http404
+    if request.method == "POST":
+        codes = new_recovery_codes(user=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    return render(request, "accounts/recovery_codes.html", {"codes": None})
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link a coordinator sent: set a password and log in."""
+    invitation = invitations.find_invitation(token)
+    if (why := invitations.refusal(invitation)) is not None:
+        return render(request, "accounts/invitation_invalid.html", {"why": why}, status=410)
+    professional = invitation.professional
+    # The password validators compare the password with the name and address.
+    person = professional.user or User(
+        username=invitation.email, email=invitation.email, first_name=professional.name
+    )
+    form = SetPasswordForm(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept_invitation(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as refused:
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"why": refused.messages[0]},
+                status=410,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Salasana on asetettu. Tervetuloa Yhdessä-palveluun!"))
+        return redirect("home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "professional": professional, "username": person.username},
+    )
+
+
+def _managed(request: HttpRequest, pk: int):
+    """A professional the coordinator keeps; anyone else's: 404."""
+    return get_object_or_404(access.professionals_managed_by(request.user), pk=pk)
+
+
+@login_required
+def logins(request: HttpRequest) -> HttpResponse:
+    """Who of the municipality's professionals can log in, when they last
+    did, and whose invitation is waiting."""
+    if not access.may_keep_directory(request.user):
+        raise Http404
+    waiting = LoginInvitation.objects.filter(
+        professional=OuterRef("pk"), used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+    people = (
+        access.professionals_managed_by(request.user)
+        .filter(is_active=True)
+        .select_related("user", "organisation")
+        .annotate(
+            invited_until=Subquery(waiting.values("expires_at")[:1]),
+            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"))),
+        )
+        .order_by("name")
+    )
+    return render(request, "accounts/logins.html", {"people": people})
+
+
+def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    professional = _managed(request, pk)
+    try:
+        action(actor=request.user, professional=professional)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    else:
+        messages.success(request, done % {"name": professional.name})
+    return redirect("accounts:logins")
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send (again) a link to log in; an older link stops working."""
+    return _act(
+        request,
+        pk,
+        invitations.invite_to_log_in,
+        _("Kutsu kirjautumaan on lähetetty: %(name)s."),
+    )
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, invitations.revoke_invitations, _("Kutsu on peruttu: %(name)s."))
+
+
+@require_POST
+@login_required
+def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        reset_second_factor,
+        _("Kaksivaiheinen tunnistautuminen on nollattu: %(name)s ottaa sen käyttöön uudelleen."),
+    )
