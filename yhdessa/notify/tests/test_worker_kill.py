@@ -1,5 +1,6 @@
 """Workers as real processes: one killed (SIGKILL) mid-batch loses nothing,
-and several racing for the same messages send each one once.
+and three racing for 300 messages send each one once, run the sweep once per
+period between them and each leave a heartbeat.
 
 `manage.py worker` (what `make run` starts) against a real SMTP server, on a
 database of its own (a SQLite file, or a scratch PostgreSQL database when
@@ -11,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from email import message_from_bytes
 from pathlib import Path
@@ -18,8 +20,10 @@ from pathlib import Path
 from django.conf import settings
 
 MESSAGES = 100
+RACE_MESSAGES = 300
 LEASE_SECONDS = 2
-TIMEOUT = 30
+SWEEP_SECONDS = 0.5
+TIMEOUT = 60
 
 # Queue the messages, each with ``tasks`` delivery tasks (more than one: as
 # if the sweep had queued it again while its first task still waited).
@@ -91,7 +95,7 @@ def migrated(database_url: str, smtp_port: int) -> dict[str, str]:
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SITE_URL": "https://yhdessa.kunta.example",
         "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-        "OUTBOX_SWEEP_SECONDS": "0.5",
+        "OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
         "LOG_LEVEL": "ERROR",
     }
     manage("migrate", "--noinput", "--skip-checks", "-v", "0", env=env)
@@ -141,23 +145,53 @@ def test_a_killed_worker_loses_nothing_and_repeats_only_the_one_in_flight(
     assert len(inbox.messages) == MESSAGES + 1
 
 
+HEARTBEATS = """
+import json
+from yhdessa.notify.models import WorkerHeartbeat
+print(json.dumps([b.name for b in WorkerHeartbeat.objects.all()]))
+"""
+
+
+def sweeps_run(log: Path) -> Counter:
+    """How many times each period's outbox sweep ran, from the workers' JSON log lines."""
+    periods: Counter = Counter()
+    for text in log.read_text().splitlines():
+        if not text.startswith("{"):
+            continue
+        line = json.loads(text)
+        if line["logger"] == "yhdessa.notify.schedule" and "outbox_sweep" in line["message"]:
+            periods[line["message"].split(" for the period from ")[1].split(" on ")[0]] += 1
+    return periods
+
+
 def test_workers_racing_for_the_same_messages_send_each_once(
     scratch_database_url, smtp_server, tmp_path
 ):
-    """Three workers, three tasks for every message: the claim (one
-    conditional UPDATE) lets exactly one try send it."""
+    """Three workers, three tasks for each of 300 messages: the claim (one
+    conditional UPDATE) lets exactly one try send it. Meanwhile the sweep
+    runs once per period, whichever worker claims it, and every worker
+    writes its heartbeat."""
     env = migrated(scratch_database_url, settings.EMAIL_PORT)
-    manage("shell", "-v", "0", "-c", QUEUE.format(messages=MESSAGES, tasks=3), env=env)
+    manage("shell", "-v", "0", "-c", QUEUE.format(messages=RACE_MESSAGES, tasks=3), env=env)
     log = tmp_path / "worker.log"
     workers = [start_worker(env, log) for _ in range(3)]
     try:
         rows = json.loads(manage("shell", "-v", "0", "-c", OUTCOME, env=env))
+        time.sleep(4 * SWEEP_SECONDS)  # a few more periods, all three surely ticking
+        heartbeats = json.loads(manage("shell", "-v", "0", "-c", HEARTBEATS, env=env))
     finally:
         for worker in workers:
             worker.terminate()  # a graceful stop: the task under way finishes
         for worker in workers:
             worker.wait(TIMEOUT)
-    assert Counter(row["status"] for row in rows) == {"sent": MESSAGES}
+    assert Counter(row["status"] for row in rows) == {"sent": RACE_MESSAGES}
     received = Counter(message_from_bytes(e.content)["Message-ID"] for e in smtp_server.messages)
+    # None lost, none sent twice.
     assert received == Counter({row["message_id"]: 1 for row in rows})
     assert {row["attempts"] for row in rows} == {1}
+    assert sorted(int(name.rsplit(":", 1)[1]) for name in heartbeats) == sorted(
+        w.pid for w in workers
+    )
+    sweeps = sweeps_run(log)
+    assert len(sweeps) >= 4, log.read_text()[-2000:]
+    assert set(sweeps.values()) == {1}
