@@ -178,6 +178,26 @@ def messages_visible_to(user) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(meeting__in=meetings_visible_to(user).values("pk"))
 
 
+def require_system_admin(actor) -> None:
+    if not is_system_admin(actor):
+        raise PermissionDenied(_("Vain järjestelmän pääkäyttäjä voi tehdä tämän."))
+
+
+def delivery_failures_visible_to(user) -> QuerySet[OutboxMessage]:
+    """Messages whose delivery failed, for those who run the system: every
+    message for the system administrator, those of the meetings of their own
+    municipality's families for a coordinator; refused to anyone else."""
+    if is_system_admin(user):
+        messages = OutboxMessage.objects.all()
+    else:
+        town = require_coordinator(user)
+        messages = OutboxMessage.objects.filter(meeting__concern__family__municipality_id=town)
+    return messages.filter(
+        Q(status=OutboxMessage.Status.FAILED)
+        | Q(status=OutboxMessage.Status.PENDING, attempts__gt=0)
+    )
+
+
 _OPEN_PLAN = Q(
     meeting__concern__closed_at__isnull=True, meeting__concern__consent_withdrawn_at__isnull=True
 )

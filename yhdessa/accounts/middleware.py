@@ -11,7 +11,7 @@ from django_otp import user_has_device
 from yhdessa import access
 
 # Pages a signed-in but unverified user may still reach.
-OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
+OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
 
 
 class TwoFactorMiddleware:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 # "-" outside a request (the worker, commands).
@@ -29,7 +30,8 @@ class RequestIdMiddleware:
 
     The id is not reset at the end of the middleware: Django logs a 4xx/5xx
     response (django.request) after the whole middleware chain, and that line
-    needs the id too. The next request in the thread (or ASGI task) sets its own.
+    needs the id too. It ends when the response is closed (request_finished),
+    so that later lines of the same thread do not carry it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -43,6 +45,13 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = rid
         return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    request_id.set("-")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="yhdessa.ops.logs.request_id")
 
 
 class JsonFormatter(logging.Formatter):
