@@ -172,27 +172,30 @@ def test_the_images_processes_serve_a_login_and_run_the_worker(tmp_path, scratch
     try:
         browser = Browser(port)
         _wait_until_serving(browser, web, web_log)
-        created = subprocess.run(
-            [
-                *entrypoint,
-                "python",
-                "manage.py",
-                "shell",
-                "-c",
+
+        def shell(code: str) -> str:
+            """Python run in the image as an operator would, e.g.
+            `docker compose exec web deploy/entrypoint.sh python manage.py shell`."""
+            done = subprocess.run(
+                [*entrypoint, "python", "manage.py", "shell", "-c", code],
+                cwd=ROOT,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            return done.stdout.strip().splitlines()[-1]
+
+        totp_key = bytes.fromhex(
+            shell(
                 "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
                 "from yhdessa.accounts.models import User\n"
                 "user = User.objects.create_user('pia', password='tuotanto-salasana-42', "
                 "first_name='Pia', last_name='Tuotanto')\n"
-                "print(TOTPDevice.objects.create(user=user, name='app', confirmed=True).key)",
-            ],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
+                "print(TOTPDevice.objects.create(user=user, name='app', confirmed=True).key)"
+            )
         )
-        assert created.returncode == 0, created.stderr
-        totp_key = bytes.fromhex(created.stdout.strip().splitlines()[-1])
 
         # Plain HTTP past the proxy goes to HTTPS.
         response, _ = browser.request("GET", "/accounts/login/", behind_proxy=False)
@@ -236,7 +239,17 @@ def test_the_images_processes_serve_a_login_and_run_the_worker(tmp_path, scratch
         assert response.status == 200
         assert "Hei, Pia Tuotanto" in start_page
 
-        assert worker.poll() is None, worker_log.read_text()
+        # The worker runs against the same database: the load balancer's
+        # probe (plain HTTP, no proxy) finds its heartbeat.
+        deadline = time.monotonic() + 60
+        while True:
+            assert worker.poll() is None, worker_log.read_text()
+            response, health = browser.request("GET", "/healthz", behind_proxy=False)
+            if response.status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert response.status == 200, health
+        assert json.loads(health)["worker_heartbeat_age_seconds"] is not None
     finally:
         for process in (web, worker):
             if process.poll() is None:
