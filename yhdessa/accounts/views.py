@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -88,8 +89,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; the old ones stop working."""
+    if not user_has_device(request.user):
+        # Nothing to recover yet: the codes come with the authenticator app.
+        return render(request, "accounts/recovery_codes.html", {"no_device": True})
     if not request.user.is_verified():
-        raise Http404
+        # A password alone does not get new codes: the second step first.
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
     if request.method == "POST":
         codes = new_recovery_codes(user=request.user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes})

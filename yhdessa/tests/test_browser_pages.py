@@ -77,6 +77,27 @@ def _last_week():
     return next_thursday_at(weeks=-2)
 
 
+def _login_invitation(site: Site) -> str:
+    """A link inviting Leena to log in (the page where she sets a password)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdessa.accounts.invitations import token_hash
+    from yhdessa.accounts.models import LoginInvitation
+
+    LoginInvitation.objects.get_or_create(
+        token_hash=token_hash("walk"),
+        defaults={
+            "professional": site.network.people["leena"],
+            "email": "leena@test.example",
+            "invited_by": site.network.coordinator,
+            "expires_at": timezone.now() + timedelta(days=1),
+        },
+    )
+    return "walk"
+
+
 def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
     """The parameters to open a URL pattern with: one dict per page to see."""
     from yhdessa.network.models import Organisation, Professional
@@ -107,6 +128,11 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "network:team": [{"pk": site.network.team.pk}],
         "network:service_classify": [{"pk": 1}],  # a form's POST: 405 on GET
         "network:reference": [{"kind": kind} for kind in REFERENCE_LISTS],
+        "accounts:accept_invitation": [{"token": _login_invitation(site)}],
+        "accounts:password_reset_confirm": [{"uidb64": "MQ", "token": "used-or-wrong"}],
+        "accounts:invite": [{"pk": people["leena"].pk}],  # POSTs: 405 on GET
+        "accounts:revoke": [{"pk": people["leena"].pk}],
+        "accounts:reset_two_factor": [{"pk": people["leena"].pk}],
         "network:reference_edit": [
             {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
             for kind, (model, _title) in REFERENCE_LISTS.items()

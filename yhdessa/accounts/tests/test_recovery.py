@@ -61,7 +61,16 @@ def test_codes_need_the_second_step_first(client, network):
     set_up_with_codes(client, network.convener)
     client.logout()
     client.force_login(network.convener)  # password only
-    assert client.post(reverse("accounts:recovery_codes")).status_code == 404
+    response = client.post(reverse("accounts:recovery_codes"))
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert StaticToken.objects.filter(device__user=network.convener).count() == 10
+
+
+def test_without_an_app_the_codes_page_says_to_set_it_up(client, network):
+    client.force_login(network.convener)
+    page = client.post(reverse("accounts:recovery_codes")).content.decode()
+    assert "Ota ensin käyttöön todennussovellus" in page
+    assert not StaticToken.objects.exists()
 
 
 def test_the_coordinator_resets_a_second_factor_and_it_is_logged(client, network, settings):
