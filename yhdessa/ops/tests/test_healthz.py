@@ -76,3 +76,10 @@ def test_it_needs_no_login_and_is_not_redirected_for_a_second_factor(client, net
     client.force_login(network.convener)
     assert client.get(URL).status_code == 200
     assert client.get("/").status_code == 302
+
+
+def test_a_probe_over_plain_http_is_answered_not_redirected(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    schedule.beat(worker="host:1")
+    assert client.get(URL).status_code == 200
+    assert client.get("/accounts/login/").status_code == 301
