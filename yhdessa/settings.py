@@ -114,8 +114,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     "yhdessa.ops.logs.RequestIdMiddleware",  # first: every log line has the request id
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yhdessa.locale_middleware.FinnishFirstLocaleMiddleware",
@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "yhdessa.accounts.oidc.sso_context",
             ],
         },
     }
@@ -175,6 +176,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; does nothing unless OIDC_RP_CLIENT_ID is set (below).
+    "yhdessa.accounts.oidc.CountyOIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -194,11 +197,56 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# A single sign-on callback is no password guess (the provider guards its own
+# login): counting its refusals would lock a county's shared address out.
+AXES_WHITELIST_CALLABLE = "yhdessa.accounts.oidc.is_sso_attempt"
 
 # Two-factor authentication (TOTP). A user who has set it up is always asked
 # for the code; with OTP_REQUIRED every user must set it up at first login.
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Yhdessä"
+
+# Single sign-on with the county's own identity provider (OpenID Connect,
+# mozilla-django-oidc). Off unless a client id is set. The provider's
+# endpoints come from its discovery document (OIDC_OP_DISCOVERY_URL, read at
+# the first SSO login) or are given one by one. A professional is matched to
+# an existing account by the identifier claim (stored in User.oidc_subject)
+# or by an email the provider says it has verified; SSO never creates an
+# account, and someone who has left cannot log in however valid the login.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email")
+# The claim that names the person for good (an employee number, or "sub").
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="sub")
+# The county's login already is its strong authentication (its own second
+# factor): a user signed in by SSO is not asked for Yhdessä's TOTP code.
+OIDC_SKIPS_OTP = env.bool("OIDC_SKIPS_OTP", default=True)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_CREATE_USER = False  # an account exists first: a coordinator invites the person
+OIDC_AUTHENTICATE_CLASS = "yhdessa.accounts.oidc.SignInView"
+OIDC_CALLBACK_CLASS = "yhdessa.accounts.oidc.CallbackView"
+if OIDC_ENABLED and not (
+    OIDC_OP_DISCOVERY_URL
+    or (
+        OIDC_OP_AUTHORIZATION_ENDPOINT
+        and OIDC_OP_TOKEN_ENDPOINT
+        and OIDC_OP_USER_ENDPOINT
+        and (OIDC_OP_JWKS_ENDPOINT or OIDC_RP_SIGN_ALGO.startswith("HS"))
+    )
+):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_OP_DISCOVERY_URL, or the provider's "
+        "authorization, token, userinfo and JWKS endpoints (OIDC_OP_*_ENDPOINT)."
+    )
+
 # A coordinator's link inviting a professional to log in is valid this many days.
 LOGIN_INVITATION_DAYS = env.int("LOGIN_INVITATION_DAYS", default=5)
 
@@ -210,6 +258,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS. Off by default because the demo serves plain HTTP on 127.0.0.1; a
 # deployment behind TLS turns them on (see .env.example).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer probes /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -251,8 +301,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; also cr
 STATICFILES_DIRS = [BASE_DIR / "yhdessa" / "static"]
 # Serve static files straight from the apps, so the demo needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-# A load balancer probes /healthz over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Mail: EMAIL_URL, e.g. smtp://user:password@mail.example.fi:587 or
 # smtp+tls://... The default is the local SMTP sink that `make run` starts.
@@ -272,6 +320,10 @@ OUTBOX_FIRST_RETRY_SECONDS = env.int("OUTBOX_FIRST_RETRY_SECONDS", default=60)
 # whose lease ran out (a killed worker's) and queues them again.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+# Every worker records that it is alive this often; /healthz answers 503 when
+# the newest heartbeat is older than HEALTHZ_HEARTBEAT_MAX_AGE seconds.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=30)
+HEALTHZ_HEARTBEAT_MAX_AGE = env.float("HEALTHZ_HEARTBEAT_MAX_AGE", default=180)
 
 
 class RefusalsWithoutTraceback(logging.Filter):
@@ -290,9 +342,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals_without_traceback": {"()": RefusalsWithoutTraceback}},
+    # JSON lines (time, level, logger, message, request_id) for log collectors;
+    # LOG_JSON=false gives Python's plain lines.
+    "formatters": {
+        "json": {"()": "yhdessa.ops.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "formatter": "json" if env.bool("LOG_JSON", default=True) else "plain",
             # Also catches django.security's 400s, which log on their own loggers.
             "filters": ["refusals_without_traceback"],
         }
@@ -300,18 +359,8 @@ LOGGING = {
     "loggers": {
         # On the logger itself, so that every handler gets the short record.
         "django.request": {"filters": ["refusals_without_traceback"]},
+        # One line per periodic job run (which worker ran which period).
+        "yhdessa.notify.schedule": {"level": "INFO"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
-# Every worker records that it is alive this often; /healthz answers 503 when
-# the newest heartbeat is older than HEALTHZ_HEARTBEAT_MAX_AGE seconds.
-WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=30)
-HEALTHZ_HEARTBEAT_MAX_AGE = env.float("HEALTHZ_HEARTBEAT_MAX_AGE", default=180)
-    # JSON lines (time, level, logger, message, request_id) for log collectors;
-    # LOG_JSON=false gives Python's plain lines.
-    "formatters": {
-        "json": {"()": "yhdessa.ops.logs.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-        # One line per periodic job run (which worker ran which period).
-        "yhdessa.notify.schedule": {"level": "INFO"},

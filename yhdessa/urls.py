@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yhdessa.accounts.urls")),
+    # Single sign-on: the views answer 404 unless settings.OIDC_ENABLED.
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("concerns/", include("yhdessa.families.urls")),
     path("meetings/", include("yhdessa.meetings.urls")),
     path("plans/", include("yhdessa.plans.urls")),

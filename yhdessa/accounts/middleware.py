@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp import user_has_device
 
 from yhdessa import access
+from yhdessa.accounts.oidc import signed_in_by_sso
 
 # Pages a signed-in but unverified user may still reach.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
@@ -20,7 +21,12 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            # The county's own login is the strong authentication (OIDC_SKIPS_OTP).
+            and not (settings.OIDC_SKIPS_OTP and signed_in_by_sso(request))
+        ):
             if user_has_device(user):
                 if not user.is_verified():
                     return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")

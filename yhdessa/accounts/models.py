@@ -24,10 +24,23 @@ class User(AbstractUser):
         related_name="coordinators",
         verbose_name=_("kunta"),
     )
+    # The identity provider's lasting name for the person (settings.
+    # OIDC_SUBJECT_CLAIM): set in the admin, or at the first single
+    # sign-on matched by a verified email; from then on it decides.
+    oidc_subject = models.CharField(
+        _("kertakirjautumisen tunniste"), max_length=255, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("käyttäjä")
         verbose_name_plural = _("käyttäjät")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="one_user_per_oidc_subject",
+            )
+        ]
 
     @property
     def is_coordinator(self) -> bool:
