@@ -94,6 +94,7 @@ def demo_backup(tmp_path) -> tuple[Path, dict[str, object]]:
         assert held[model._meta.db_table], model  # the demo has some of each to lose
     path = tmp_path / "yhdessa.backup"
     call_command("backup", str(path), stdout=io.StringIO())
+    assert path.stat().st_mode & 0o077 == 0  # family data: readable by its owner only
     return path, held
 
 

@@ -53,6 +53,11 @@ def image_entrypoint() -> list[str]:
     return json.loads(line.removeprefix("ENTRYPOINT "))
 
 
+def image_command() -> list[str]:
+    (line,) = [x for x in _logical_lines((ROOT / "Dockerfile").read_text()) if x.startswith("CMD ")]
+    return json.loads(line.removeprefix("CMD "))
+
+
 def compose_command(service: str) -> list[str]:
     """The `command:` of a service of compose.yaml."""
     text = (ROOT / "compose.yaml").read_text()
@@ -153,7 +158,7 @@ def test_the_images_processes_serve_a_login_and_run_the_worker(tmp_path, scratch
         }
     )
     entrypoint = [str(ROOT / image_entrypoint()[0]), *image_entrypoint()[1:]]
-    assert compose_command("web") == ["web"]  # the image's default command too
+    assert compose_command("web") == image_command()  # `docker run` serves the web too
 
     def start(service: str) -> tuple[subprocess.Popen, Path]:
         log = tmp_path / f"{service}.log"
