@@ -199,4 +199,7 @@ def test_two_clicks_at_once_make_one_user(network):
 
     results = together(click, click)
     assert User.objects.filter(email="leena@test.example").count() == 1
+    # One succeeds; the other waits on the locked row and is told the link
+    # is used (not a database error from a second insert).
     assert sum(isinstance(r, User) for r in results) == 1
+    assert sum(isinstance(r, ValidationError) for r in results) == 1
