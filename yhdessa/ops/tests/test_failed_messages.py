@@ -83,3 +83,11 @@ def test_professionals_are_refused(client, network):
         assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_the_messages_page_links_to_failures_for_those_who_may_see_them(client, network):
+    failures = reverse("ops:failed_messages")
+    client.force_login(network.coordinator)
+    assert failures in client.get(reverse("notify:list")).content.decode()
+    client.force_login(network.convener)
+    assert failures not in client.get(reverse("notify:list")).content.decode()
