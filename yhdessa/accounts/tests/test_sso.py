@@ -110,6 +110,14 @@ def test_a_verified_email_logs_the_professional_in(client, network, sso):
     assert network.convener.oidc_subject == "county-sanna"
 
 
+def test_the_users_own_verified_email_matches_too(client, network, sso):
+    # A coordinator has no professional record; their account's address counts.
+    network.coordinator.email = "stranger@test.example"
+    network.coordinator.save(update_fields=["email"])
+    assert sso_login(client, "stranger").status_code == 302
+    assert logged_in_as(client) == network.coordinator
+
+
 def test_an_unverified_email_is_refused(client, network, sso):
     response = sso_login(client, "mikko")  # mikko@test.example is the member's professional
     assert response.status_code == 403
