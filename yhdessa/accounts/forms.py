@@ -36,3 +36,16 @@ class VerifyForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].strip().lower()
+
+
+class NewProfessionalForm(forms.Form):
+    """A professional not yet in the directory, invited to log in at once."""
+
+    name = forms.CharField(label=_("Nimi"), max_length=200)
+    title = forms.CharField(label=_("Nimike"), max_length=200, required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisaatio"), queryset=None)
+    email = forms.EmailField(label=_("Sähköposti"), max_length=254)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

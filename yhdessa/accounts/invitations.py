@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa import access
 from yhdessa.accounts.models import LoginInvitation, User
-from yhdessa.network.models import Professional
+from yhdessa.network.models import Municipality, Professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
 
@@ -108,6 +108,22 @@ def invite_to_log_in(*, actor: User, professional: Professional) -> LoginInvitat
         professional_id=professional.pk,
     )
     return invitation
+
+
+@transaction.atomic
+def invite_new_professional(*, actor: User, data: dict) -> LoginInvitation:
+    """Add a professional to the coordinator's own municipality and invite
+    them to log in, together (the addition is in the change log)."""
+    from yhdessa.network.services import save_professional
+
+    town = access.require_coordinator(actor)
+    professional, _outcome = save_professional(
+        actor=actor,
+        professional=None,
+        data={**data, "municipality": Municipality.objects.get(pk=town), "is_active": True},
+        source="login invitation",
+    )
+    return invite_to_log_in(actor=actor, professional=professional)
 
 
 @transaction.atomic

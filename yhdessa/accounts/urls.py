@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("logins/", views.logins, name="logins"),
+    path("logins/new/", views.invite_new, name="invite_new"),
     path("logins/<int:pk>/invite/", views.invite, name="invite"),
     path("logins/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("logins/<int:pk>/reset-2fa/", views.reset_two_factor, name="reset_two_factor"),

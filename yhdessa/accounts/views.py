@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yhdessa import access
 from yhdessa.accounts import invitations
-from yhdessa.accounts.forms import TokenForm, VerifyForm
+from yhdessa.accounts.forms import NewProfessionalForm, TokenForm, VerifyForm
 from yhdessa.accounts.models import LoginInvitation, User
 from yhdessa.accounts.two_factor import new_recovery_codes, reset_second_factor
 
@@ -139,8 +139,14 @@ def _managed(request: HttpRequest, pk: int):
     return get_object_or_404(access.professionals_managed_by(request.user), pk=pk)
 
 
+def _new_form(request: HttpRequest, data=None) -> NewProfessionalForm:
+    return NewProfessionalForm(
+        data, organisations=access.organisations_managed_by(request.user).order_by("name")
+    )
+
+
 @login_required
-def logins(request: HttpRequest) -> HttpResponse:
+def logins(request: HttpRequest, new_form: NewProfessionalForm | None = None) -> HttpResponse:
     """Who of the municipality's professionals can log in, when they last
     did, and whose invitation is waiting."""
     if not access.may_keep_directory(request.user):
@@ -158,7 +164,42 @@ def logins(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name")
     )
-    return render(request, "accounts/logins.html", {"people": people})
+    return render(
+        request,
+        "accounts/logins.html",
+        {
+            "people": people,
+            "new_form": new_form or _new_form(request),
+            "may_add": access.coordinated_municipality_id(request.user) is not None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def invite_new(request: HttpRequest) -> HttpResponse:
+    """Add a new professional of the municipality and invite them at once."""
+    if access.coordinated_municipality_id(request.user) is None:
+        raise Http404
+    form = _new_form(request, request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitations.invite_new_professional(
+                actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as refused:
+            for field, errors in refused.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Kutsu kirjautumaan on lähetetty: %(name)s.")
+                % {"name": invitation.professional.name},
+            )
+            return redirect("accounts:logins")
+    return logins(request, new_form=form)
 
 
 def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:

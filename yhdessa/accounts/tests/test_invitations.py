@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import together
 from yhdessa.accounts.invitations import accept_invitation, invite_to_log_in, token_hash
 from yhdessa.accounts.models import LoginInvitation, User
-from yhdessa.network.models import Professional
+from yhdessa.network.models import DirectoryChange, Professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import deliver_due
 
@@ -174,9 +174,10 @@ def test_the_logins_page_shows_last_login_and_pending_invitations(
 ):
     invite(client, network)
     User.objects.filter(pk=network.convener.pk).update(last_login=timezone.now())
-    # session, user, (is_verified: none), professional of the user (nav),
-    # the people with their pending invitation and second factor
-    with django_assert_num_queries(4):
+    # session, user, the user's professional (nav), the people with their
+    # pending invitation and second factor, and the organisations for the new
+    # form's list (read twice while the select is rendered): none per person
+    with django_assert_num_queries(6):
         page = client.get(reverse("accounts:logins")).content.decode()
     assert "kutsu odottaa" in page
     assert "Lähetä kutsu uudelleen" in page
@@ -203,3 +204,47 @@ def test_two_clicks_at_once_make_one_user(network):
     # is used (not a database error from a second insert).
     assert sum(isinstance(r, User) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1
+
+
+def test_a_new_professional_is_added_and_invited_at_once(client, network):
+    client.force_login(network.coordinator)
+    county = network.people["leena"].organisation
+    response = client.post(
+        reverse("accounts:invite_new"),
+        {
+            "name": "Noora Uusi",
+            "title": "perheohjaaja",
+            "organisation": county.pk,
+            "email": "noora@test.example",
+        },
+    )
+    assert response.status_code == 302
+    noora = Professional.objects.get(name="Noora Uusi")
+    assert noora.municipality == network.town
+    assert noora.is_active
+    assert DirectoryChange.objects.filter(object_type="professional", object_id=noora.pk).exists()
+    assert LoginInvitation.objects.get().professional == noora
+    assert OutboxMessage.objects.get().recipient == "noora@test.example"
+
+
+def test_a_new_professional_with_a_taken_email_is_refused_next_to_the_field(client, network):
+    client.force_login(network.coordinator)
+    county = network.people["leena"].organisation
+    page = client.post(
+        reverse("accounts:invite_new"),
+        {"name": "Noora Uusi", "organisation": county.pk, "email": "leena@test.example"},
+    ).content.decode()
+    assert "Sähköpostiosoite on jo toisella ammattilaisella." in page
+    assert not Professional.objects.filter(name="Noora Uusi").exists()
+    assert not LoginInvitation.objects.exists()
+
+
+def test_only_a_coordinator_adds_and_invites(client, network):
+    county = network.people["leena"].organisation
+    data = {"name": "Noora Uusi", "organisation": county.pk, "email": "noora@test.example"}
+    client.force_login(network.convener)
+    assert client.post(reverse("accounts:invite_new"), data).status_code == 404
+    assert not Professional.objects.filter(name="Noora Uusi").exists()
+    client.force_login(network.coordinator2)  # adds to their own municipality only
+    client.post(reverse("accounts:invite_new"), data)
+    assert Professional.objects.get(name="Noora Uusi").municipality == network.town2
