@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yhdessa import access
 from yhdessa.accounts.oidc import signed_in_by_sso
@@ -27,7 +27,10 @@ class TwoFactorMiddleware:
             # The county's own login is the strong authentication (OIDC_SKIPS_OTP).
             and not (settings.OIDC_SKIPS_OTP and signed_in_by_sso(request))
         ):
-            if user_has_device(user):
+            # The app is the device that counts: recovery codes (a static
+            # device) exist only beside it, and a coordinator's reset removes
+            # both. One query, not one per kind of device.
+            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 if not user.is_verified():
                     return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
             elif settings.OTP_REQUIRED:
