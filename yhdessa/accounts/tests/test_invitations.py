@@ -248,3 +248,12 @@ def test_only_a_coordinator_adds_and_invites(client, network):
     client.force_login(network.coordinator2)  # adds to their own municipality only
     client.post(reverse("accounts:invite_new"), data)
     assert Professional.objects.get(name="Noora Uusi").municipality == network.town2
+
+
+def test_where_two_factor_is_required_the_app_is_set_up_next(client, network, settings):
+    settings.OTP_REQUIRED = True
+    invite(client, network)
+    link = path_of(link_in(OutboxMessage.objects.get()))
+    client.logout()
+    client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert client.get(reverse("home"))["Location"] == reverse("accounts:otp_setup")
