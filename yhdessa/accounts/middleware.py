@@ -6,10 +6,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yhdessa import access
 from yhdessa.accounts.oidc import signed_in_by_sso
+from yhdessa.accounts.two_factor import has_app
 
 # Pages a signed-in but unverified user may still reach.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
@@ -27,10 +27,7 @@ class TwoFactorMiddleware:
             # The county's own login is the strong authentication (OIDC_SKIPS_OTP).
             and not (settings.OIDC_SKIPS_OTP and signed_in_by_sso(request))
         ):
-            # The app is the device that counts: recovery codes (a static
-            # device) exist only beside it, and a coordinator's reset removes
-            # both. One query, not one per kind of device.
-            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            if has_app(user):
                 if not user.is_verified():
                     return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
             elif settings.OTP_REQUIRED:

@@ -13,6 +13,14 @@ from yhdessa.network.services import record_change
 RECOVERY_CODES = 10
 
 
+def has_app(user) -> bool:
+    """The user has set up an authenticator app. One query: recovery codes
+    (a static device) exist only beside the app, and a reset removes both,
+    so asking django-otp about every kind of device would only add a query
+    to every page."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 @transaction.atomic
 def new_recovery_codes(*, user: User) -> list[str]:
     """Ten single-use codes, shown once: any earlier codes stop working."""

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
 from yhdessa import access
+from yhdessa.accounts.two_factor import has_app
 from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, PracticeNotKept
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
@@ -66,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "now": timezone.now(),
             "today": timezone.localdate(),
-            "has_2fa": user_has_device(user),
+            "has_2fa": has_app(user),
             "leads_needed": access.plans_without_lead(user).count()
             if access.coordinated_municipality_id(user)
             else 0,

@@ -42,9 +42,9 @@ def test_the_system_administrator_sees_every_failure_with_its_reason(
 ):
     _failures(network)
     client.force_login(network.admin)
-    # Session, user, its professional (left?), its TOTP and static devices
-    # (second factor?); the count, the page with its professionals.
-    with django_assert_num_queries(7):
+    # Session, user, its professional (left?), its authenticator app (second
+    # factor?); the count, the page with its professionals.
+    with django_assert_num_queries(6):
         page = client.get(URL).content.decode()
     for reason in (
         "SMTPRecipientsRefused: 550 here",
