@@ -655,3 +655,35 @@ def change_municipality_id(actor, instance) -> int | None:
     if scope is not None:
         return scope
     return getattr(instance, "municipality_id", None)
+
+
+# ---- roles -------------------------------------------------------------------
+
+# The system administrator's role is Django's superuser flag, not a User.Role.
+ADMIN_ROLE = "admin"
+# The roles a coordinator hands out within their own municipality.
+MUNICIPAL_ROLES = (User.Role.PROFESSIONAL, User.Role.GUIDANCE, User.Role.COORDINATOR)
+
+
+def users_managed_by(actor) -> QuerySet[User]:
+    """Whose roles the actor keeps: a coordinator the users of their own
+    municipality (by role or by the directory), the administrator everyone."""
+    return _in_scope(
+        actor, User, lambda town: Q(municipality_id=town) | Q(professional__municipality_id=town)
+    )
+
+
+def may_grant(actor, role: str, municipality=None) -> bool:
+    """Whether the actor may give (or take away) this role in this
+    municipality: a coordinator the municipal roles of their own
+    municipality, the system administrator any role, including county user
+    and system administrator. The plain professional role belongs to no
+    municipality: whoever keeps the person may set it."""
+    if is_system_admin(actor):
+        return True
+    town = coordinated_municipality_id(actor)
+    if town is None or role not in MUNICIPAL_ROLES:
+        return False
+    if role == User.Role.PROFESSIONAL:
+        return True
+    return getattr(municipality, "pk", municipality) == town

@@ -1,5 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from yhdessa import access
+from yhdessa.accounts.models import User
+from yhdessa.network.models import Municipality, Region
 
 
 class TokenForm(forms.Form):
@@ -45,7 +50,50 @@ class NewProfessionalForm(forms.Form):
     title = forms.CharField(label=_("Nimike"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(label=_("Organisaatio"), queryset=None)
     email = forms.EmailField(label=_("Sähköposti"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Kutsun kieli"),
+        choices=settings.LANGUAGES,
+        initial="fi",
+        required=False,
+        help_text=_("Kun hän valitsee oman kielensä, viestit tulevat sillä."),
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class RoleForm(forms.Form):
+    """A user's role. A coordinator chooses among the roles of their own
+    municipality; the system administrator also the municipality, the
+    county and the administrator's role."""
+
+    role = forms.ChoiceField(label=_("Rooli"))
+    municipality = forms.ModelChoiceField(label=_("Kunta"), queryset=None, required=False)
+    county = forms.ModelChoiceField(label=_("Hyvinvointialue"), queryset=None, required=False)
+    is_admin = forms.BooleanField(label=_("Järjestelmän pääkäyttäjä"), required=False)
+
+    def __init__(self, *args, admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if admin:
+            self.fields["role"].choices = User.Role.choices
+            self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+            self.fields["county"].queryset = Region.objects.order_by("name")
+        else:
+            self.fields["role"].choices = [
+                (value, User.Role(value).label) for value in access.MUNICIPAL_ROLES
+            ]
+            for name in ("municipality", "county", "is_admin"):
+                del self.fields[name]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Kieli"),
+        help_text=_("Sivut ja sinulle lähetettävät viestit ovat tällä kielellä."),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa import access
 from yhdessa.accounts.models import LoginInvitation, User
+from yhdessa.accounts.services import language_of
 from yhdessa.network.models import Municipality, Professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
@@ -34,10 +35,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _language(professional: Professional) -> str:
-    """The first of the professional's languages that the service speaks."""
+def _language(professional: Professional, chosen: str | None = None) -> str:
+    """The invitee's own choice if they have made one, else the coordinator's
+    choice on the invitation form, else the first of the professional's
+    languages that the service speaks, else Finnish."""
     codes = {code for code, _name in settings.LANGUAGES}
-    return next((c for c in professional.languages if c in codes), settings.LANGUAGE_CODE)
+    spoken = next((c for c in professional.languages if c in codes), None)
+    return language_of(professional.user, chosen if chosen in codes else spoken)
 
 
 def _require_manages(actor, professional: Professional) -> None:
@@ -58,7 +62,9 @@ def pending(professional: Professional):
 
 
 @transaction.atomic
-def invite_to_log_in(*, actor: User, professional: Professional) -> LoginInvitation:
+def invite_to_log_in(
+    *, actor: User, professional: Professional, language: str | None = None
+) -> LoginInvitation:
     """Send (or send again) the professional a link to set their password.
     Any older link stops working."""
     _require_manages(actor, professional)
@@ -86,7 +92,7 @@ def invite_to_log_in(*, actor: User, professional: Professional) -> LoginInvitat
         invited_by=actor,
         expires_at=now + timedelta(days=settings.LOGIN_INVITATION_DAYS),
     )
-    language = _language(professional)
+    language = _language(professional, language)
     with translation.override(language):
         context = {
             "name": professional.name,
@@ -117,13 +123,14 @@ def invite_new_professional(*, actor: User, data: dict) -> LoginInvitation:
     from yhdessa.network.services import save_professional
 
     town = access.require_coordinator(actor)
+    fields = {k: v for k, v in data.items() if k != "language"}
     professional, _outcome = save_professional(
         actor=actor,
         professional=None,
-        data={**data, "municipality": Municipality.objects.get(pk=town), "is_active": True},
+        data={**fields, "municipality": Municipality.objects.get(pk=town), "is_active": True},
         source="login invitation",
     )
-    return invite_to_log_in(actor=actor, professional=professional)
+    return invite_to_log_in(actor=actor, professional=professional, language=data.get("language"))
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,9 @@ class User(AbstractUser):
 
     class Role(models.TextChoices):
         PROFESSIONAL = "professional", _("ammattilainen")
+        GUIDANCE = "guidance", _("ohjaus- ja neuvontapalvelu")
         COORDINATOR = "coordinator", _("perhekeskuskoordinaattori")
+        COUNTY = "county", _("hyvinvointialueen käyttäjä")
 
     role = models.CharField(
         _("rooli"), max_length=20, choices=Role.choices, default=Role.PROFESSIONAL
@@ -23,6 +26,21 @@ class User(AbstractUser):
         blank=True,
         related_name="coordinators",
         verbose_name=_("kunta"),
+    )
+    # A county user's wellbeing services county (the role only; what the
+    # county may read is decided in yhdessa.access).
+    county = models.ForeignKey(
+        "network.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hyvinvointialue"),
+    )
+    # The language of the pages after login and of the messages to the
+    # person; blank until they choose (then the service's default).
+    language = models.CharField(
+        _("kieli"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
     )
     # The identity provider's lasting name for the person (settings.
     # OIDC_SUBJECT_CLAIM): set in the admin, or at the first single

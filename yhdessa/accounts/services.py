@@ -1,5 +1,6 @@
 """Accounts: what happens to a login when its person leaves."""
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -22,3 +23,13 @@ def end_access(*, user_id: int | None) -> None:
         if session.get_decoded().get("_auth_user_id") == str(user_id)
     ]
     Session.objects.filter(pk__in=theirs).delete()
+
+
+def language_of(user: User | None, fallback: str | None = None) -> str:
+    """The language of messages to a person: their own choice, else the
+    fallback, else the service's default (Finnish)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    for language in (getattr(user, "language", ""), fallback):
+        if language in codes:
+            return language
+    return settings.LANGUAGE_CODE

@@ -61,5 +61,8 @@ urlpatterns = [
     path("logins/new/", views.invite_new, name="invite_new"),
     path("logins/<int:pk>/invite/", views.invite, name="invite"),
     path("logins/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("roles/", views.role_list, name="roles"),
+    path("roles/<int:pk>/", views.role_edit, name="role_edit"),
+    path("settings/", views.user_settings, name="settings"),
     path("logins/<int:pk>/reset-2fa/", views.reset_two_factor, name="reset_two_factor"),
 ]

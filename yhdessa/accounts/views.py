@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +20,17 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yhdessa import access
-from yhdessa.accounts import invitations
-from yhdessa.accounts.forms import NewProfessionalForm, TokenForm, VerifyForm
+from yhdessa.accounts import invitations, roles
+from yhdessa.accounts.forms import (
+    LanguageForm,
+    NewProfessionalForm,
+    RoleForm,
+    TokenForm,
+    VerifyForm,
+)
 from yhdessa.accounts.models import LoginInvitation, User
 from yhdessa.accounts.two_factor import new_recovery_codes, reset_second_factor
+from yhdessa.locale_middleware import set_language_cookie
 
 # django-otp slows guessing down: after a wrong code the next try waits a while.
 WAIT = gettext_lazy("Liian monta väärää koodia peräkkäin. Odota hetki ja yritä uudelleen.")
@@ -240,3 +247,80 @@ def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
         reset_second_factor,
         _("Kaksivaiheinen tunnistautuminen on nollattu: %(name)s ottaa sen käyttöön uudelleen."),
     )
+
+
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    """The users whose roles the actor keeps, with their roles."""
+    if not access.may_keep_directory(request.user):
+        raise Http404
+    people = (
+        access.users_managed_by(request.user)
+        .select_related("municipality", "county")
+        .order_by("last_name", "first_name", "username")
+    )
+    return render(request, "accounts/roles.html", {"people": people})
+
+
+@login_required
+def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give or take away a role; a user outside the actor's scope: 404."""
+    person = get_object_or_404(
+        access.users_managed_by(request.user).select_related("municipality", "county"), pk=pk
+    )
+    admin = access.is_system_admin(request.user)
+    initial = {
+        "role": person.role,
+        "municipality": person.municipality_id,
+        "county": person.county_id,
+        "is_admin": person.is_superuser,
+    }
+    form = RoleForm(
+        request.POST if request.method == "POST" else None, admin=admin, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = roles.change_role(
+                actor=request.user,
+                user_id=person.pk,
+                role=data["role"],
+                municipality=data.get("municipality"),
+                county=data.get("county"),
+                admin=data["is_admin"] if admin else None,
+            )
+        except ValidationError as refused:
+            if hasattr(refused, "error_dict"):
+                for field, errors in refused.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, refused.messages)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            name = person.get_full_name() or person.username
+            if change is None:
+                messages.info(request, _("Roolit ennallaan: %(name)s.") % {"name": name})
+            else:
+                messages.success(request, _("Roolit tallennettu: %(name)s.") % {"name": name})
+            return redirect("accounts:roles")
+    return render(request, "accounts/role_edit.html", {"form": form, "person": person})
+
+
+@login_required
+def user_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: the language of the pages and messages."""
+    user = request.user
+    form = LanguageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": user.language or translation.get_language()},
+    )
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        User.objects.filter(pk=user.pk).update(language=language)
+        translation.activate(language)
+        messages.success(request, _("Asetukset on tallennettu."))
+        response = redirect("accounts:settings")
+        set_language_cookie(response, language)
+        return response
+    return render(request, "accounts/settings.html", {"form": form})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from yhdessa.access import require_convener
 from yhdessa.accounts.models import User
+from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
 from yhdessa.families.models import Concern
 from yhdessa.formats import time_of_day
@@ -94,7 +95,7 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
     if withdrawn and kind != Kind.CANCELLATION:
         return
     invitations = list(
-        meeting.invitations.select_related("professional").prefetch_related(
+        meeting.invitations.select_related("professional__user").prefetch_related(
             "professional__expertise"
         )
     )
@@ -102,7 +103,7 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
         professional = invitation.professional
         if not professional.email:
             continue
-        language = settings.LANGUAGE_CODE
+        language = language_of(professional.user)
         subject, body, attachment = _message_texts(
             invitations,
             meeting,

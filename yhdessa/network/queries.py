@@ -216,7 +216,7 @@ class _Names:
 def _models_of(object_type: str) -> list:
     """The model a change is about, and for a team its invitation practice,
     whose fields are logged on the team."""
-    for app in ("network", "families"):
+    for app in ("network", "families", "accounts"):
         try:
             model = apps.get_model(app, object_type)
         except LookupError:
