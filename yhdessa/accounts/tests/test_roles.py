@@ -178,3 +178,24 @@ QUERIES_ROLES_PAGE = 4
 def test_the_logins_page_links_to_the_roles(client, network):
     client.force_login(network.coordinator)
     assert reverse("accounts:roles") in client.get(reverse("accounts:logins")).content.decode()
+
+
+def test_the_administrator_names_the_municipality_of_a_municipal_role(client, network):
+    response = edit(client, network.admin, network.convener2, role=Role.COORDINATOR)
+    assert "Valitse kunta" in response.content.decode()
+    network.convener2.refresh_from_db()
+    assert network.convener2.role == Role.PROFESSIONAL
+    edit(
+        client,
+        network.admin,
+        network.convener2,
+        role=Role.COORDINATOR,
+        municipality=network.town2.pk,
+    )
+    network.convener2.refresh_from_db()
+    assert network.convener2.is_coordinator
+    change = DirectoryChange.objects.get(object_id=network.convener2.pk)
+    assert change.actor == network.admin and change.municipality == network.town2
+    # The coordinator of that municipality reads it in their history.
+    client.force_login(network.coordinator2)
+    assert "convener2" in client.get(reverse("network:changes")).content.decode()
