@@ -138,6 +138,7 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "accounts:invite": [{"pk": people["leena"].pk}],  # POSTs: 405 on GET
         "accounts:revoke": [{"pk": people["leena"].pk}],
         "accounts:reset_two_factor": [{"pk": people["leena"].pk}],
+        "accounts:role_edit": [{"pk": site.network.member.pk}],  # a user of the town
         "network:reference_edit": [
             {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
             for kind, (model, _title) in REFERENCE_LISTS.items()
