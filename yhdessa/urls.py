@@ -21,10 +21,10 @@ urlpatterns = [
     path("concerns/", include("yhdessa.families.urls")),
     path("meetings/", include("yhdessa.meetings.urls")),
     path("plans/", include("yhdessa.plans.urls")),
-    path("messages/", include("yhdessa.meetings.message_urls")),
-    path("audit/", include("yhdessa.audit.urls")),
     # /healthz and the failed messages (/messages/failed/).
     path("", include("yhdessa.ops.urls")),
+    path("messages/", include("yhdessa.meetings.message_urls")),
+    path("audit/", include("yhdessa.audit.urls")),
     path("reports/", include("yhdessa.reports.urls")),
     path("network/", include("yhdessa.network.urls")),
     path("api/v1/", api.urls),
