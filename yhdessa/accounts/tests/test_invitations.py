@@ -176,8 +176,8 @@ def test_the_logins_page_shows_last_login_and_pending_invitations(
     User.objects.filter(pk=network.convener.pk).update(last_login=timezone.now())
     # session, user, the user's professional (nav), the people with their
     # pending invitation and second factor, and the organisations for the new
-    # form's list (read twice while the select is rendered): none per person
-    with django_assert_num_queries(6):
+    # form's list: none per person
+    with django_assert_num_queries(5):
         page = client.get(reverse("accounts:logins")).content.decode()
     assert "kutsu odottaa" in page
     assert "Lähetä kutsu uudelleen" in page
@@ -257,3 +257,13 @@ def test_where_two_factor_is_required_the_app_is_set_up_next(client, network, se
     client.logout()
     client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert client.get(reverse("home"))["Location"] == reverse("accounts:otp_setup")
+
+
+def test_the_logins_page_has_a_plain_title_and_one_invite_form(client, network):
+    from django.urls import reverse
+
+    client.force_login(network.coordinator)
+    page = client.get(reverse("accounts:logins")).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.startswith("Kirjautumiset")
+    assert page.count(reverse("accounts:invite_new")) == 1
