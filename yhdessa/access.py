@@ -687,3 +687,21 @@ def may_grant(actor, role: str, municipality=None) -> bool:
     if role == User.Role.PROFESSIONAL:
         return True
     return getattr(municipality, "pk", municipality) == town
+
+
+def require_keeps_login_of(actor, professional: Professional) -> None:
+    """The actor invites the professional to log in and resets their second
+    factor: the coordinator of the professional's municipality, the system
+    administrator. A coordinator keeps only the logins whose role they could
+    give: an invitation sets the user's password (a user of single sign-on
+    has none, so it would be theirs to set), so never the administrator's, a
+    county user's or another municipality's coordinator's, even if that
+    person is also listed in the coordinator's directory."""
+    require_coordinator_of(actor, professional.municipality_id)
+    user = professional.user
+    if user is None or is_system_admin(actor):
+        return
+    if user.is_superuser or not may_grant(actor, user.role, user.municipality_id):
+        raise PermissionDenied(
+            _("Tämän käyttäjän kirjautumista voi muuttaa vain järjestelmän pääkäyttäjä.")
+        )

@@ -49,7 +49,7 @@ def _require_manages(actor, professional: Professional) -> None:
     system administrator) invites them; someone who has left, nobody."""
     if not access.is_active_user(actor) or access.has_left(actor):
         raise PermissionDenied(_("Vain perhekeskuskoordinaattori voi tehdä tämän."))
-    access.require_coordinator_of(actor, professional.municipality_id)
+    access.require_keeps_login_of(actor, professional)
 
 
 def pending(professional: Professional):
@@ -161,7 +161,9 @@ def refusal(invitation: LoginInvitation | None) -> str | None:
         return _("Linkki on peruttu. Pyydä koordinaattoriltasi uusi kutsu.")
     if invitation.expires_at <= timezone.now():
         return _("Linkki on vanhentunut. Pyydä koordinaattoriltasi uusi kutsu.")
-    if not invitation.professional.is_active:
+    user = invitation.professional.user
+    # A closed login is not reopened by an old link.
+    if not invitation.professional.is_active or (user is not None and not user.is_active):
         return _("Linkki ei ole enää voimassa.")
     return None
 
