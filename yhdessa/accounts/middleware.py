@@ -11,8 +11,20 @@ from yhdessa import access
 from yhdessa.accounts.oidc import signed_in_by_sso
 from yhdessa.accounts.two_factor import has_app
 
-# Pages a signed-in but unverified user may still reach.
-OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
+# Pages a signed-in but unverified user may still reach: those of the second
+# step itself, never the rest of /accounts/ (the roles and logins a
+# coordinator keeps, the password change) with a password alone.
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/accounts/password/reset/",
+    "/accounts/invitation/",
+    "/i18n/",
+    "/static/",
+    "/api/",
+    "/healthz",
+)
 
 
 class TwoFactorMiddleware:

@@ -394,3 +394,56 @@ def test_the_codes_page_needs_the_second_step(network):
     response = client.post(reverse("accounts:recovery_codes"))
     assert response.status_code == 302
     assert list(device.token_set.values_list("token", flat=True)) == ["abcd2345"]
+
+
+# ---- the second step of logging in -------------------------------------------------
+
+
+def password_only(user) -> Client:
+    """A thief with the user's password but not their phone."""
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/logins/", "/accounts/roles/", "/accounts/settings/", "/accounts/password/change/"],
+)
+def test_the_account_pages_need_the_second_step(network, path):
+    """Was a hole: every page under /accounts/ was open to a user who had
+    given only the password, the coordinator's login and role pages too."""
+    TOTPDevice.objects.create(user=network.coordinator, name="app", confirmed=True)
+    response = password_only(network.coordinator).get(path)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:otp_verify"))
+
+
+def test_a_password_alone_grants_no_role_and_resets_no_second_factor(network):
+    """Was a hole: with the coordinator's password only, a thief made
+    themselves' accomplice a coordinator and removed another's app."""
+    TOTPDevice.objects.create(user=network.coordinator, name="app", confirmed=True)
+    TOTPDevice.objects.create(user=network.member, name="app", confirmed=True)
+    thief = password_only(network.coordinator)
+    thief.post(reverse("accounts:role_edit", args=[network.convener.pk]), {"role": "coordinator"})
+    thief.post(reverse("accounts:reset_two_factor", args=[network.people["mikko"].pk]))
+    thief.post(reverse("accounts:invite", args=[network.people["leena"].pk]))
+    network.convener.refresh_from_db()
+    assert network.convener.role == User.Role.PROFESSIONAL
+    assert TOTPDevice.objects.filter(user=network.member).exists()
+    assert not LoginInvitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/2fa/verify/", "/accounts/logout/", "/accounts/password/reset/"],
+)
+def test_the_pages_of_the_second_step_stay_open(network, path):
+    TOTPDevice.objects.create(user=network.coordinator, name="app", confirmed=True)
+    client = password_only(network.coordinator)
+    method = client.post if path.endswith("logout/") else client.get
+    response = method(path)
+    assert not (response.status_code == 302 and "2fa/verify" in response.url)

@@ -77,7 +77,7 @@ def test_the_coordinator_resets_a_second_factor_and_it_is_logged(client, network
     settings.OTP_REQUIRED = True
     set_up_with_codes(client, network.member)
     mikko = network.people["mikko"]
-    client.force_login(network.coordinator2)
+    set_up_with_codes(client, network.coordinator2)
     assert client.post(reverse("accounts:reset_two_factor", args=[mikko.pk])).status_code == 404
     assert TOTPDevice.objects.filter(user=network.member).exists()
     client.force_login(network.coordinator)
