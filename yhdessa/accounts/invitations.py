@@ -145,7 +145,7 @@ def revoke_invitations(*, actor: User, professional: Professional) -> int:
 def find_invitation(token: str) -> LoginInvitation | None:
     """The invitation a link names, or None."""
     return (
-        LoginInvitation.objects.select_related("professional", "professional__user")
+        LoginInvitation.objects.select_related("professional", "professional__user", "invited_by")
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -164,6 +164,12 @@ def refusal(invitation: LoginInvitation | None) -> str | None:
     user = invitation.professional.user
     # A closed login is not reopened by an old link.
     if not invitation.professional.is_active or (user is not None and not user.is_active):
+        return _("Linkki ei ole enää voimassa.")
+    try:
+        # The link sets the user's password: the inviter must still keep this
+        # login (the user may since have become the administrator).
+        access.require_keeps_login_of(invitation.invited_by, invitation.professional)
+    except PermissionDenied:
         return _("Linkki ei ole enää voimassa.")
     return None
 

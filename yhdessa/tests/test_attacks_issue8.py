@@ -447,3 +447,20 @@ def test_the_pages_of_the_second_step_stay_open(network, path):
     method = client.post if path.endswith("logout/") else client.get
     response = method(path)
     assert not (response.status_code == 302 and "2fa/verify" in response.url)
+
+
+def test_a_link_sent_before_a_promotion_does_not_set_the_administrators_password(network):
+    """Was a hole: the coordinator invited a professional of Järvelä who
+    logs in by single sign-on; made system administrator before the link
+    was opened, the link still set the administrator's password."""
+    leena = network.people["leena"]
+    user = sso_only(User.objects.create_user("leena", role=User.Role.PROFESSIONAL))
+    leena.user = user
+    leena.save(update_fields=["user"])
+    invite_to_log_in(actor=network.coordinator, professional=leena)
+    token = token_of(leena)
+    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+    assert browser().get(accept_url(token)).status_code == 410
+    assert accept(token).status_code == 410
+    user.refresh_from_db()
+    assert not user.has_usable_password()
