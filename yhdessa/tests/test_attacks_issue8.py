@@ -464,3 +464,10 @@ def test_a_link_sent_before_a_promotion_does_not_set_the_administrators_password
     assert accept(token).status_code == 410
     user.refresh_from_db()
     assert not user.has_usable_password()
+
+
+@pytest.mark.parametrize("page", ["x", "-1", "0", HUGE, "1.5", "%00"])
+def test_failed_messages_odd_page_is_no_500(network, page):
+    response = browser(network.coordinator).get(f"/messages/failed/?page={page}")
+    # A NUL is refused before any view with a 400.
+    assert response.status_code == (400 if page == "%00" else 200)
