@@ -114,10 +114,17 @@ def match_user(claims: dict):
         return None, "unknown"
     if not _verified(claims):
         return None, "unverified"
+    # A professional's address is kept by the municipality's coordinator, so
+    # it names only accounts a coordinator could manage anyway: never an
+    # administrator, a county user or a coordinator, whose account's own
+    # address must match (else a coordinator could steer one to themselves).
+    by_directory = Q(
+        professional__email__iexact=email,
+        is_superuser=False,
+        role__in=[User.Role.PROFESSIONAL, User.Role.GUIDANCE],
+    )
     users = list(
-        User.objects.filter(Q(email__iexact=email) | Q(professional__email__iexact=email))
-        .distinct()
-        .order_by("pk")[:2]
+        User.objects.filter(Q(email__iexact=email) | by_directory).distinct().order_by("pk")[:2]
     )
     if not users:
         return None, "unknown"

@@ -118,6 +118,26 @@ def test_the_users_own_verified_email_matches_too(client, network, sso):
     assert logged_in_as(client) == network.coordinator
 
 
+@pytest.mark.parametrize("who", ["admin", "coordinator"])
+def test_a_directory_address_never_names_an_administrator_or_a_coordinator(
+    client, network, sso, who
+):
+    """A coordinator keeps the professionals' addresses: pointing one linked
+    to an administrator's (or another coordinator's) account at an identity
+    of their own must not log that identity in as them."""
+    from yhdessa.network.models import Professional
+
+    account = getattr(network, who)
+    Professional.objects.filter(user=account).update(user=None)
+    Professional.objects.filter(pk=network.people["antti"].pk).update(
+        user=account, email="stranger@test.example"
+    )
+    assert account.email != "stranger@test.example"
+    response = sso_login(client, "stranger")
+    assert response.status_code == 403
+    assert logged_in_as(client) is None
+
+
 def test_an_unverified_email_is_refused(client, network, sso):
     response = sso_login(client, "mikko")  # mikko@test.example is the member's professional
     assert response.status_code == 403
