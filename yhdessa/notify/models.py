@@ -36,6 +36,7 @@ class OutboxMessage(models.Model):
         INVITATION = "invitation", _("kutsu")
         UPDATE = "update", _("muuttunut kutsu")
         CANCELLATION = "cancellation", _("peruutus")
+        ACCOUNT = "account", _("kirjautumisviesti")
 
     # Stable across retries: the Message-ID of every try, so a rare repeat
     # (a worker killed between the SMTP reply and recording it) is recognisable.
