@@ -4,6 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def object_id(value) -> int | None:
+    """A database id as a form or a URL sends it, or None: ASCII digits only
+    ("²" is a digit to isdigit() but no number to int()) and small enough
+    for any database's integer key."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, by field where it can."""
     if hasattr(error, "error_dict"):

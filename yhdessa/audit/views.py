@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yhdessa import access
+from yhdessa.families.queries import family_search
 
 # The same limit as the search box's maxlength; an alias is at most 60.
 SEARCH_MAX = 100
@@ -18,10 +18,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:SEARCH_MAX].strip()
     families = access.families_in_municipality_of(request.user).order_by("-created_at")
     if query:
-        number = query.upper().removeprefix("P-").lstrip("0")
-        # ASCII only: "²" is a digit to isdigit() but no number to int().
-        pk = int(number) if number.isascii() and number.isdigit() and len(number) < 10 else -1
-        families = families.filter(Q(alias__icontains=query) | Q(pk=pk))
+        families = families.filter(family_search(query))
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     access.log_list(request.user, [(f.pk, access.Why.COORDINATOR) for f in page.object_list])
     return render(

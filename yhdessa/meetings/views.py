@@ -35,7 +35,7 @@ from yhdessa.network.queries import teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import STAR_NOTE_MAX_LENGTH, record_star_notes
-from yhdessa.web import add_service_errors
+from yhdessa.web import add_service_errors, object_id
 
 START_PAGE_FAMILIES = 50
 
@@ -140,9 +140,9 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
     # A slot is offered as free only when nobody of the team (or of those
     # ticked) is booked then.
     ticked = {
-        int(i)
+        pk
         for i in request.POST.getlist("invitees") or request.GET.getlist("invitees")
-        if i.isascii() and i.isdigit() and len(i) < 19
+        if (pk := object_id(i)) is not None
     }
     team_people = {p.pk for p in people} if team else set()
     context = {

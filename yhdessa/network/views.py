@@ -51,7 +51,7 @@ from yhdessa.network.services import (
     set_offers,
     set_region,
 )
-from yhdessa.web import add_service_errors
+from yhdessa.web import add_service_errors, object_id
 
 
 def coordinator_required(view):
@@ -352,9 +352,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 team=team,
                 member_ids=[
-                    int(i)
-                    for i in request.POST.getlist("members")
-                    if i.isascii() and i.isdigit() and int(i) in allowed
+                    pk for i in request.POST.getlist("members") if (pk := object_id(i)) in allowed
                 ],
                 practice=form.practice(),
                 slots=form.slots(),

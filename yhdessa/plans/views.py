@@ -14,6 +14,7 @@ from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
 from yhdessa.plans.services import new_lead_choices, record_plan, replace_lead
+from yhdessa.web import object_id
 
 
 @login_required
@@ -131,6 +132,4 @@ def leads_needed(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value) -> int:
-    # ASCII only: "²" is a digit to isdigit() but no number to int().
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
+    return object_id(value) or 0
