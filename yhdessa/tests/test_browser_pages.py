@@ -260,9 +260,19 @@ BROKEN_WORDS = """() => {
 }"""
 
 
-def test_no_page_breaks_a_word_in_two_at_desktop_width(browser, live_server, network):
+# A table cell that is not laid out as one (e.g. a td with display: flex)
+# ends short of its row: its borders and background no longer line up.
+LOOSE_CELLS = """() => [...document.querySelectorAll("main tr")]
+  .filter(tr => getComputedStyle(tr).display === "table-row")
+  .flatMap(tr => [...tr.children].filter(td => getComputedStyle(td).display !== "table-cell"))
+  .map(td => td.outerHTML.slice(0, 60))"""
+
+
+def test_no_page_breaks_a_word_or_a_table_row_at_desktop_width(browser, live_server, network):
     def look(page) -> list[str]:
-        return [f"'{word}' broken over two lines" for word in page.evaluate(BROKEN_WORDS)]
+        return [f"'{word}' broken over two lines" for word in page.evaluate(BROKEN_WORDS)] + [
+            f"a table cell not laid out as one: {cell}" for cell in page.evaluate(LOOSE_CELLS)
+        ]
 
     problems = walk(browser, live_server, network, look, width=1280)
     assert problems == [], "words broken mid-word:\n" + "\n".join(problems)
