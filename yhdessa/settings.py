@@ -325,6 +325,42 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=30)
 HEALTHZ_HEARTBEAT_MAX_AGE = env.float("HEALTHZ_HEARTBEAT_MAX_AGE", default=180)
 
+# SMS, the outbox's second channel (yhdessa.notify.sms). The demo's backend
+# keeps each message as a file under SMS_DIR; production sets SMS_BACKEND to
+# the HTTP gateway (or another class with the same send()).
+SMS_BACKEND = env.str("SMS_BACKEND", default="yhdessa.notify.sms.DemoBackend")
+SMS_DIR = BASE_DIR / env.str("SMS_DIR", default="var/sms")  # relative to BASE_DIR
+# The longest text the outbox sends: three concatenated GSM-7 segments.
+SMS_MAX_CHARS = env.int("SMS_MAX_CHARS", default=459)
+# The sender shown on the phone: up to 11 letters and digits (no ä or ö), or a number.
+SMS_SENDER = env.str("SMS_SENDER", default="Yhdessa")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+# Credentials: a Bearer token, or a user and password for HTTP basic.
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_USER = env.str("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+# The body: "json" or "form", with the gateway's own field names for our
+# to, text, sender and reference (an empty name leaves that field out).
+SMS_GATEWAY_FORMAT = env.str("SMS_GATEWAY_FORMAT", default="json")
+SMS_GATEWAY_FIELDS = {
+    "to": "to",
+    "text": "text",
+    "sender": "from",
+    "reference": "reference",
+} | env.dict("SMS_GATEWAY_FIELDS", default={})
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10)
+if SMS_GATEWAY_FORMAT not in {"json", "form"}:
+    raise ImproperlyConfigured('SMS_GATEWAY_FORMAT is "json" or "form".')
+if set(SMS_GATEWAY_FIELDS) != {"to", "text", "sender", "reference"}:
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY_FIELDS names only to, text, sender and reference, "
+        'e.g. "to=msisdn,text=message,sender=from,reference=ref".'
+    )
+if SMS_GATEWAY_TOKEN and SMS_GATEWAY_USER:
+    raise ImproperlyConfigured("Set SMS_GATEWAY_TOKEN or SMS_GATEWAY_USER, not both.")
+if SMS_BACKEND.endswith(".HttpGatewayBackend") and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("SMS_BACKEND is the HTTP gateway: set SMS_GATEWAY_URL.")
+
 
 class RefusalsWithoutTraceback(logging.Filter):
     """A refused request (403, and any other 4xx) is the app doing its job:

@@ -31,15 +31,18 @@ class OutboxMessage(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("sähköposti")
+        SMS = "sms", _("tekstiviesti")
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("kutsu")
         UPDATE = "update", _("muuttunut kutsu")
         CANCELLATION = "cancellation", _("peruutus")
         ACCOUNT = "account", _("kirjautumisviesti")
+        REMINDER = "reminder", _("muistutus")
 
-    # Stable across retries: the Message-ID of every try, so a rare repeat
-    # (a worker killed between the SMTP reply and recording it) is recognisable.
+    # Stable across retries: the Message-ID of every try of an email and the
+    # reference of every try of an SMS, so a rare repeat (a worker killed
+    # between the server's reply and recording it) is recognisable.
     uuid = models.UUIDField(_("tunniste"), default=uuid.uuid4, unique=True, editable=False)
     # The sender's name for this message: the same key again is the same row.
     idempotency_key = models.CharField(_("toistotunniste"), max_length=200, unique=True)
@@ -67,7 +70,9 @@ class OutboxMessage(models.Model):
         verbose_name=_("ammattilainen"),
     )
     to_family = models.BooleanField(_("perheelle"), default=False)
-    recipient = models.EmailField(_("vastaanottaja"))
+    # An email address, or for an SMS a phone number in E.164 (+358401234567).
+    recipient = models.CharField(_("vastaanottaja"), max_length=254)
+    # For an SMS only a short title shown in the app; the body is what is sent.
     subject = models.CharField(_("aihe"), max_length=200)
     body = models.TextField(_("viesti"))
     attachment = models.TextField(_("liite"), blank=True)

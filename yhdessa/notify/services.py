@@ -7,10 +7,12 @@ plain data and an idempotency key: the same key again is the same message.
 
 Each row owns its delivery. The worker claims a message with a conditional
 UPDATE (PENDING and due -> SENDING with a lease), so two workers never both
-claim it; it sends over SMTP and records "sent" at once, before closing the
-connection. A failure is retried with a doubling back-off until
+claim it; it sends by the row's channel (email over SMTP; SMS through the
+backend of yhdessa.notify.sms) and records "sent" at once, before closing the
+mail connection. A failure is retried with a doubling back-off until
 OUTBOX_MAX_ATTEMPTS, after which the message stays visible as failed and can
-be retried by hand.
+be retried by hand. The claim, the lease, the failures and retries and the
+sweep are the same for both channels; only the small sender differs.
 
 django-tasks-db never recovers a task left RUNNING by a killed worker
 (upstream django-tasks issue #46), so the outbox does not rely on it: the
@@ -18,11 +20,12 @@ worker sweeps (`sweep`, run by `manage.py worker` every OUTBOX_SWEEP_SECONDS)
 and re-enqueues a message whose lease expired while SENDING, or that stayed
 PENDING a lease past its due time (its task was lost). The only message a
 kill can repeat is the one in flight, and every try of it carries the same
-Message-ID, so the repeat is recognisable.
+Message-ID (an email) or reference (an SMS), so the repeat is recognisable.
 """
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import Message
@@ -30,6 +33,7 @@ from email.mime.text import MIMEText
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -38,6 +42,8 @@ from django.utils.translation import gettext as _
 
 from yhdessa.errors import Conflict
 from yhdessa.notify.models import OutboxMessage
+from yhdessa.notify.sms import Sms, get_backend
+from yhdessa.privacy import normalise_phone_number
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +53,7 @@ MAX_BACKOFF = timedelta(hours=6)
 SWEEP_BATCH = 500
 
 Status = OutboxMessage.Status
+Channel = OutboxMessage.Channel
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,8 @@ class Attachment:
 
 def lease() -> timedelta:
     """How long a claimed message belongs to its worker. Longer than any one
-    SMTP exchange can take (EMAIL_TIMEOUT per step), or a slow send would be
-    repeated."""
+    SMTP exchange (EMAIL_TIMEOUT per step) or SMS gateway request
+    (SMS_GATEWAY_TIMEOUT) can take, or a slow send would be repeated."""
     return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
@@ -98,8 +105,16 @@ def queue_message(
     The same ``idempotency_key`` again returns the row already written (a
     unique constraint backs it), so a repeated enqueue never duplicates a
     message.
+
+    An SMS (``channel="sms"``) goes to a phone number, stored in E.164
+    (Finnish when it has no country code); ``body`` is the text sent, at
+    most SMS_MAX_CHARS characters (shorten it with
+    ``yhdessa.notify.sms.fit_sms``), and ``subject`` only titles it in the
+    app. It carries no attachment. What breaks these rules is a ValueError.
     """
-    if channel != OutboxMessage.Channel.EMAIL:
+    if channel == Channel.SMS:
+        recipient, body = _valid_sms(recipient, body, attachment)
+    elif channel != Channel.EMAIL:
         raise ValueError(f"No delivery for channel {channel!r}")
     if attachment and not attachment.content_type.startswith("text/"):
         raise ValueError("Only text attachments are supported")
@@ -124,6 +139,22 @@ def queue_message(
     if created:
         _enqueue(message.pk)
     return message
+
+
+def _valid_sms(recipient: str, body: str, attachment: Attachment | None) -> tuple[str, str]:
+    """The SMS's number in E.164 and its text, or a ValueError."""
+    if attachment:
+        raise ValueError("An SMS carries no attachment")
+    if len(body) > settings.SMS_MAX_CHARS:
+        raise ValueError(
+            f"The SMS is {len(body)} characters, more than SMS_MAX_CHARS "
+            f"({settings.SMS_MAX_CHARS}): shorten it with fit_sms"
+        )
+    try:
+        return normalise_phone_number(recipient), body
+    except ValidationError as error:
+        # The number itself stays out of the error: errors get logged.
+        raise ValueError("The SMS recipient is not a valid phone number") from error
 
 
 def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
@@ -194,12 +225,13 @@ def _close(connection) -> None:
         connection.close()
 
 
-def deliver(message_id: int, *, now: datetime | None = None) -> str:
-    """One delivery try of one message (what the worker runs)."""
-    now = now or timezone.now()
-    message = _claim(message_id, now)
-    if message is None:
-        return "skipped"
+# A sender hands one claimed message to its channel's server and returns
+# once the server has accepted it, with what is left to do after the send is
+# recorded (closing a connection); it raises on any failure.
+Sender = Callable[[OutboxMessage], Callable[[], None]]
+
+
+def _send_email(message: OutboxMessage) -> Callable[[], None]:
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         email = _email(message)
@@ -207,11 +239,41 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
         connection.open()
         if not connection.send_messages([email]):
             raise SMTPException("the message was not sent")
-    except Exception as error:  # noqa: BLE001 - any failure of the mail path is retried
+    except Exception:
         _close(connection)
+        raise
+    # QUIT only after the send is recorded, so that a kill can repeat as
+    # little as possible.
+    return lambda: _close(connection)
+
+
+def _send_sms(message: OutboxMessage) -> Callable[[], None]:
+    get_backend().send(Sms(to=message.recipient, text=message.body, reference=str(message.uuid)))
+    return lambda: None
+
+
+SENDERS: dict[str, Sender] = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms}
+
+
+def _send(message: OutboxMessage) -> Callable[[], None]:
+    sender = SENDERS.get(message.channel)
+    if sender is None:
+        raise ValueError(f"No delivery for channel {message.channel!r}")
+    return sender(message)
+
+
+def deliver(message_id: int, *, now: datetime | None = None) -> str:
+    """One delivery try of one message (what the worker runs), by its channel."""
+    now = now or timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return "skipped"
+    try:
+        finish = _send(message)
+    except Exception as error:  # noqa: BLE001 - any failure of a channel is retried
         return _record_failure(message, error, now)
-    # The server has the message: record it before anything else (even
-    # before QUIT), so that a kill can repeat as little as possible.
+    # The server has the message: record it before anything else, so that a
+    # kill can repeat as little as possible.
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=Status.SENT,
         sent_at=timezone.now(),
@@ -219,7 +281,7 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
         next_attempt_at=None,
         last_error="",
     )
-    _close(connection)
+    finish()
     return "sent"
 
 

@@ -1,10 +1,12 @@
-"""Workers as real processes: one killed (SIGKILL) mid-batch loses nothing,
-and three racing for 300 messages send each one once, run the sweep once per
-period between them and each leave a heartbeat.
+"""Workers as real processes: one killed (SIGKILL) mid-batch loses nothing
+(mail, and SMS through an HTTP gateway), and three racing for 300 messages
+send each one once, run the sweep once per period between them and each
+leave a heartbeat.
 
-`manage.py worker` (what `make run` starts) against a real SMTP server, on a
-database of its own (a SQLite file, or a scratch PostgreSQL database when
-the suite runs on PostgreSQL), set up by `manage.py migrate`.
+`manage.py worker` (what `make run` starts) against a real SMTP server (or
+SMS gateway), on a database of its own (a SQLite file, or a scratch
+PostgreSQL database when the suite runs on PostgreSQL), set up by
+`manage.py migrate`.
 """
 
 import json
@@ -18,6 +20,9 @@ from email import message_from_bytes
 from pathlib import Path
 
 from django.conf import settings
+
+from conftest import _free_port
+from yhdessa.notify.tests.conftest import SmsGateway, running_gateway
 
 MESSAGES = 100
 RACE_MESSAGES = 300
@@ -195,3 +200,73 @@ def test_workers_racing_for_the_same_messages_send_each_once(
     sweeps = sweeps_run(log)
     assert len(sweeps) >= 4, log.read_text()[-2000:]
     assert set(sweeps.values()) == {1}
+
+
+SMS_MESSAGES = 20
+SMS_QUEUE = """
+from django.db import transaction
+from yhdessa.notify.models import OutboxMessage
+from yhdessa.notify.services import queue_message
+with transaction.atomic():
+    for n in range({messages}):
+        queue_message(
+            channel=OutboxMessage.Channel.SMS,
+            kind=OutboxMessage.Kind.INVITATION,
+            recipient=f"040 {{1000000 + n}}",
+            language="fi",
+            subject=f"Viesti {{n}}",
+            body=f"Hei! Viesti {{n}}.",
+            idempotency_key=f"sms-{{n}}",
+        )
+"""
+
+
+def test_an_sms_in_flight_when_its_worker_is_killed_is_swept_and_sent_again_as_itself(
+    scratch_database_url, tmp_path
+):
+    """A real SMS gateway on localhost keeps the 10th SMS without answering;
+    the worker is killed with it in flight (left SENDING), a new worker's
+    sweep gives it back after its lease and sends it: the same reference, so
+    a gateway that drops repeats delivers it once. Nothing else is repeated
+    or lost."""
+    hold_at = 10
+    with running_gateway(SmsGateway(stall={hold_at})) as gateway:
+        # No mail is sent: the mail server's address is one where nothing listens.
+        env = migrated(scratch_database_url, _free_port()) | {
+            "SMS_BACKEND": "yhdessa.notify.sms.HttpGatewayBackend",
+            "SMS_GATEWAY_URL": gateway.url,
+            "SMS_GATEWAY_TIMEOUT": str(TIMEOUT),  # the kill, not a timeout, ends the try
+        }
+        log = tmp_path / "worker.log"
+        first = start_worker(env, log)
+        second = None
+        try:
+            manage("shell", "-v", "0", "-c", SMS_QUEUE.format(messages=SMS_MESSAGES), env=env)
+            assert gateway.holding.wait(TIMEOUT), log.read_text()
+            first.send_signal(signal.SIGKILL)
+            first.wait(TIMEOUT)
+            at_kill = len(gateway.requests)
+            gateway.release()
+            second = start_worker(env, log)
+            rows = json.loads(manage("shell", "-v", "0", "-c", OUTCOME, env=env))
+        finally:
+            for worker in (first, second):
+                if worker and worker.poll() is None:
+                    worker.kill()
+                    worker.wait(TIMEOUT)
+        received = list(gateway.requests)
+
+    assert at_kill == hold_at  # killed during the batch, the 10th in flight
+    in_flight = received[hold_at - 1].fields()
+    by_reference = {row["message_id"][1:].split("@")[0]: row for row in rows}
+    assert len(by_reference) == SMS_MESSAGES
+    assert Counter(row["status"] for row in rows) == {"sent": SMS_MESSAGES}
+    references = Counter(request.fields()["reference"] for request in received)
+    assert set(references) == set(by_reference)  # none lost
+    assert {ref: n for ref, n in references.items() if n > 1} == {in_flight["reference"]: 2}
+    assert by_reference[in_flight["reference"]]["attempts"] == 2
+    # The repeat is the same message to the same number.
+    tries = [r.fields() for r in received if r.fields()["reference"] == in_flight["reference"]]
+    assert tries == [in_flight, in_flight]
+    assert in_flight["to"] == by_reference[in_flight["reference"]]["recipient"]
+    assert len(received) == SMS_MESSAGES + 1
