@@ -28,7 +28,7 @@ demo: migrate
 # travels over real SMTP and can be read. `manage.py worker` is db_worker that
 # also sweeps the outbox for messages a killed worker left (no cron needed).
 run: demo
-	@echo "Yhdessä: http://127.0.0.1:8000  (demo users: convener, lead, convener2, coordinator; password: yhdessa-demo)"
+	@echo "Yhdessä: http://127.0.0.1:8000  (demo users: convener, lead, convener2, coordinator, guidance; password: yhdessa-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox var/mail & \
 	$(BIN)/python manage.py worker --queue-name '*' --no-reload & \

@@ -37,8 +37,10 @@ pytest_plugins = ["yhdessa.tests.browsing"]
 
 
 @pytest.fixture(autouse=True)
-def _finnish_and_no_lockout(settings):
+def _finnish_and_no_lockout(settings, tmp_path):
     settings.LANGUAGE_CODE = "fi"
+    # The demo SMS backend writes into the test's own directory, not var/sms.
+    settings.SMS_DIR = tmp_path / "sms"
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from yhdessa.accounts.models import User
 from yhdessa.audit.models import AccessLogEntry
 from yhdessa.audit.services import record_access, record_list_access
-from yhdessa.families.models import Concern, Family
+from yhdessa.families.models import Concern, Contact, Family
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import (
     DirectoryChange,
@@ -191,7 +191,9 @@ def delivery_failures_visible_to(user) -> QuerySet[OutboxMessage]:
         messages = OutboxMessage.objects.all()
     else:
         town = require_coordinator(user)
-        messages = OutboxMessage.objects.filter(meeting__concern__family__municipality_id=town)
+        messages = OutboxMessage.objects.filter(
+            Q(meeting__concern__family__municipality_id=town) | Q(family__municipality_id=town)
+        )
     return messages.filter(
         Q(status=OutboxMessage.Status.FAILED)
         | Q(status=OutboxMessage.Status.PENDING, attempts__gt=0)
@@ -328,6 +330,86 @@ def log_list(user, reads, *, via_api: bool = False) -> None:
     record_list_access(user=user, reads=reads, via_api=via_api)
 
 
+# ---- the guidance service's contact inbox -------------------------------------
+
+
+def contact_municipality_ids(user) -> list[int]:
+    """The municipalities whose families' own contacts the user handles: the
+    guidance service of a municipality (or of a whole county) and the
+    municipality's coordinator. Nobody else, and nobody who has left."""
+    if not is_active_user(user) or has_left(user):
+        return []
+    if user.role == User.Role.GUIDANCE:
+        if user.municipality_id:
+            return [user.municipality_id]
+        if user.county_id:
+            return list(
+                Municipality.objects.filter(region_id=user.county_id).values_list("pk", flat=True)
+            )
+        return []
+    town = coordinated_municipality_id(user)
+    return [town] if town else []
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    return Contact.objects.filter(family__municipality_id__in=contact_municipality_ids(user))
+
+
+def handles_contacts(user) -> bool:
+    return bool(contact_municipality_ids(user))
+
+
+def require_handles_contacts_of(actor, municipality_id: int) -> None:
+    if municipality_id not in contact_municipality_ids(actor):
+        raise PermissionDenied(
+            _("Vain kunnan ohjaus- ja neuvontapalvelu tai koordinaattori käsittelee yhteydenotot.")
+        )
+
+
+def _contact_why(user) -> str:
+    return Why.GUIDANCE if user.role == User.Role.GUIDANCE else Why.COORDINATOR
+
+
+def read_contact(user, pk: int, *, via_api: bool = False) -> Contact:
+    """A contact of the user's inbox, logged as a read of the family's data;
+    404 for anyone else."""
+    contact = (
+        contacts_visible_to(user)
+        .select_related("family__municipality", "area", "handed_to", "concern", "recorded_by")
+        .prefetch_related("topics")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    record_access(
+        user=user,
+        family_id=contact.family_id,
+        what=What.CONTACT,
+        why=_contact_why(user),
+        via_api=via_api,
+    )
+    return contact
+
+
+def record_handover(user, contact: Contact, *, via_api: bool = False) -> None:
+    """A handover reads the family's contact and passes it on: in the log."""
+    record_access(
+        user=user,
+        family_id=contact.family_id,
+        what=What.CONTACT,
+        why=_contact_why(user),
+        via_api=via_api,
+    )
+
+
+def log_contacts(user, contacts, *, via_api: bool = False) -> None:
+    """One row per family whose contact the inbox lists."""
+    record_list_access(
+        user=user, reads=[(c.family_id, _contact_why(user)) for c in contacts], via_api=via_api
+    )
+
+
 # ---- checks for acting ------------------------------------------------------
 
 
@@ -375,6 +457,54 @@ def require_may_close_concern(actor, concern: Concern) -> None:
                 "voi sulkea huolen tai kirjata suostumuksen perumisen."
             )
         )
+
+
+def may_manage_family_links(user, family: Family) -> bool:
+    """The family's link to its own page is sent again or revoked by the
+    convener of one of its concerns, a lead professional of one of its
+    plans (the family's workers), or the coordinator of its municipality."""
+    pid = _pid(user)
+    if pid is not None and (
+        Concern.objects.filter(family=family, convener_id=pid).exists()
+        or JointPlan.objects.filter(
+            meeting__concern__family=family, lead_professionals=pid
+        ).exists()
+    ):
+        return True
+    town = coordinated_municipality_id(user)
+    return town is not None and town == family.municipality_id
+
+
+def require_may_manage_family_links(actor, family: Family) -> None:
+    if not may_manage_family_links(actor, family):
+        raise PermissionDenied(
+            _(
+                "Vain perheen lähityöntekijä, vastuutyöntekijä tai kunnan "
+                "perhekeskuskoordinaattori voi lähettää tai perua perheen linkin."
+            )
+        )
+
+
+def took_part(user, meeting: Meeting) -> bool:
+    """The convener, or an invitee recorded as attending the held meeting."""
+    pid = _pid(user)
+    if pid is None or meeting.status != Meeting.Status.HELD:
+        return False
+    return (
+        meeting.convener_id == pid
+        or meeting.invitations.filter(
+            professional_id=pid, status=Invitation.Status.ATTENDED
+        ).exists()
+    )
+
+
+def require_took_part(actor, meeting: Meeting) -> Professional:
+    professional = require_professional(actor)
+    if not took_part(actor, meeting):
+        raise PermissionDenied(
+            _("Vain tapaamiseen osallistunut ammattilainen antaa siitä palautetta.")
+        )
+    return professional
 
 
 def is_convener(user, meeting: Meeting) -> bool:

@@ -7,6 +7,7 @@ EMAIL_URL and ALLOWED_HOSTS.
 
 import logging
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "yhdessa.families",
     "yhdessa.meetings",
     "yhdessa.plans",
+    "yhdessa.feedback",
+    "yhdessa.family_page",
     "yhdessa.notify",
     "yhdessa.audit",
     "yhdessa.reports",
@@ -249,6 +252,24 @@ if OIDC_ENABLED and not (
 
 # A coordinator's link inviting a professional to log in is valid this many days.
 LOGIN_INVITATION_DAYS = env.int("LOGIN_INVITATION_DAYS", default=5)
+# A family's link to its own page works until this many days after the
+# family's last meeting (or after the link was sent, if later).
+FAMILY_LINK_DAYS = env.int("FAMILY_LINK_DAYS", default=60)
+# The public contact page: at most this many contacts from one address in
+# the window (a keyed hash of the address is kept, never the address).
+CONTACT_RATE_LIMIT = env.int("CONTACT_RATE_LIMIT", default=5)
+CONTACT_RATE_WINDOW_SECONDS = env.int("CONTACT_RATE_WINDOW_SECONDS", default=3600)
+# Behind a reverse proxy: the request header that names the client's address
+# (e.g. HTTP_X_FORWARDED_FOR, as Django's META spells it). Empty: REMOTE_ADDR.
+CONTACT_CLIENT_IP_HEADER = env.str("CONTACT_CLIENT_IP_HEADER", default="")
+# Reminders go out the working day before a meeting, from this hour on;
+# the worker looks for due ones every REMINDER_CHECK_SECONDS.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=9)
+REMINDER_CHECK_SECONDS = env.int("REMINDER_CHECK_SECONDS", default=900)
+# Where the accessibility statement's feedback goes (and the address it names).
+ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
+    "ACCESSIBILITY_FEEDBACK_EMAIL", default="saavutettavuus@yhdessa.example"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
@@ -367,10 +388,17 @@ class RefusalsWithoutTraceback(logging.Filter):
     log its one line ("Forbidden (Permission denied): /path"), not the
     traceback of the PermissionDenied that Django attaches."""
 
+    # A family's personal link in a path ("Not Found: /f/<token>/…"): logs
+    # leave the system, the token must not.
+    FAMILY_TOKEN = re.compile(r"/f/[^/\s]+")
+
     def filter(self, record: logging.LogRecord) -> bool:
         if 400 <= getattr(record, "status_code", 0) < 500:
             record.exc_info = None
             record.exc_text = None
+        message = record.getMessage()
+        if "/f/" in message:
+            record.msg, record.args = self.FAMILY_TOKEN.sub("/f/…", message), ()
         return True
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from yhdessa.api.api import api
+from yhdessa.family_page import views as family_page_views
 from yhdessa.meetings import views as meeting_views
 
 urlpatterns = [
@@ -19,6 +20,11 @@ urlpatterns = [
     # Single sign-on: the views answer 404 unless settings.OIDC_ENABLED.
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("concerns/", include("yhdessa.families.urls")),
+    # The family's own contact (public) and the guidance service's inbox.
+    path("contact/", include("yhdessa.families.contact_urls")),
+    # The family's own page, by its personal link (short: it travels by SMS).
+    path("f/", include("yhdessa.family_page.urls")),
+    path("accessibility/", family_page_views.accessibility, name="accessibility"),
     path("meetings/", include("yhdessa.meetings.urls")),
     path("plans/", include("yhdessa.plans.urls")),
     # /healthz and the failed messages (/messages/failed/).
@@ -26,6 +32,7 @@ urlpatterns = [
     path("messages/", include("yhdessa.meetings.message_urls")),
     path("audit/", include("yhdessa.audit.urls")),
     path("reports/", include("yhdessa.reports.urls")),
+    path("feedback/", include("yhdessa.feedback.urls")),
     path("network/", include("yhdessa.network.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -24,7 +24,12 @@ OPEN_PREFIXES = (
     "/static/",
     "/api/",
     "/healthz",
+    # The family's own pages and the accessibility statement are public.
+    "/f/",
+    "/accessibility/",
 )
+# The public contact page, but not the guidance service's inbox beside it.
+OPEN_PATHS = {"/contact/", "/contact/sent/"}
 
 
 class TwoFactorMiddleware:
@@ -36,6 +41,7 @@ class TwoFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
+            and request.path not in OPEN_PATHS
             # The county's own login is the strong authentication (OIDC_SKIPS_OTP).
             and not (settings.OIDC_SKIPS_OTP and signed_in_by_sso(request))
         ):

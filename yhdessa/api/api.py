@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from yhdessa import access
 from yhdessa.api import schemas as s
 from yhdessa.api.auth import BearerToken
+from yhdessa.api.family_door import router as family_door_router
 from yhdessa.api.reference import CodeOut
 from yhdessa.api.reference import router as reference_router
 from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound
@@ -37,6 +38,7 @@ api = NinjaAPI(
     title="Yhdessä API", version="1", auth=BearerToken(), urls_namespace="api", docs_url="/docs"
 )
 api.add_router("", reference_router)  # code lists: reference.py
+api.add_router("", family_door_router)  # contacts, family links, feedback: family_door.py
 
 ERRORS = {
     400: s.ErrorOut,
@@ -280,6 +282,7 @@ def create_concern(request: HttpRequest, payload: s.ConcernIn):
         consent=payload.consent,
         existing_support=payload.existing_support,
         area_id=payload.area,
+        message_channel=family.message_channel or "email",
     )
     return Status(201, access.read_concern(request.user, concern.pk, via_api=True))
 

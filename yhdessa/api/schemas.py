@@ -70,6 +70,9 @@ class FamilyIn(Schema):
     email: str | None = None
     phone: str | None = None
     language: str | None = "fi"
+    message_channel: str | None = Field(
+        "email", description="email or sms: how the family gets its messages and its link"
+    )
 
 
 class ConcernIn(Schema):
@@ -94,6 +97,7 @@ class FamilyOut(Schema):
     email: str
     phone: str
     language: str
+    message_channel: str
     municipality: str
 
     @staticmethod
@@ -130,6 +134,7 @@ class ConcernOut(Schema):
     id: int
     family: FamilyOut
     channel: str
+    raised_by: str = Field(description="worker, family or guidance: who named the worry first")
     topics: list[str]
     summary: str
     consent: bool

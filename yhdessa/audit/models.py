@@ -15,17 +15,24 @@ class AccessLogEntry(models.Model):
         MESSAGES = "messages", _("viestit")
         LIST = "list", _("luettelo")
         ACCESS_LOG = "access_log", _("käyttöloki")
+        FAMILY_PAGE = "family_page", _("perheen oma sivu")
+        CONTACT = "contact", _("yhteydenotto")
 
     class Why(models.TextChoices):
         CONVENER = "convener", _("koollekutsuja")
         INVITED = "invited", _("kutsuttu asiantuntija")
         LEAD = "lead", _("vastuutyöntekijä")
         COORDINATOR = "coordinator", _("kunnan perhekeskuskoordinaattori")
+        GUIDANCE = "guidance", _("ohjaus- ja neuvontapalvelu")
+        # The family opened its own page with its link: no user.
+        FAMILY = "family", _("perhe itse")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("käyttäjä"),
     )
     family = models.ForeignKey(
@@ -43,6 +50,13 @@ class AccessLogEntry(models.Model):
         verbose_name = _("lokimerkintä")
         verbose_name_plural = _("käyttöloki")
         ordering = ["-at", "-id"]
+        constraints = [
+            # Only the family's own read has no user.
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(why="family"),
+                name="access_log_user_unless_family",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.get_why_display()} {self.what}"

@@ -32,8 +32,22 @@ class Family(models.Model):
     children_birth_years = models.JSONField(_("lasten syntymävuodet"), default=list)
     email = models.EmailField(_("sähköposti kutsuja varten"), blank=True)
     phone = models.CharField(_("puhelin kutsuja varten"), max_length=40, blank=True)
+
+    class MessageChannel(models.TextChoices):
+        EMAIL = "email", _("sähköposti")
+        SMS = "sms", _("tekstiviesti")
+
     language = models.CharField(
         _("asiointikieli"), max_length=2, choices=Language.choices, default=Language.FI
+    )
+    # How the family wants its messages: invitations, changes, reminders and
+    # its link. A family with only a phone number gets them by SMS whatever
+    # this says (yhdessa.families.links.family_address).
+    message_channel = models.CharField(
+        _("viestit perheelle"),
+        max_length=10,
+        choices=MessageChannel.choices,
+        default=MessageChannel.EMAIL,
     )
     municipality = models.ForeignKey(
         "network.Municipality",
@@ -82,7 +96,17 @@ class Concern(models.Model):
         related_name="concerns_raised",
         verbose_name=_("lähityöntekijä"),
     )
+
+    class RaisedBy(models.TextChoices):
+        WORKER = "worker", _("työntekijä")
+        FAMILY = "family", _("perhe itse")
+        GUIDANCE = "guidance", _("ohjaus- ja neuvontapalvelu")
+
     channel = models.CharField(_("yhteydenottotapa"), max_length=30, choices=Channel.choices)
+    # Who named the worry first (the reports count the entry channels by it).
+    raised_by = models.CharField(
+        _("huolen otti puheeksi"), max_length=20, choices=RaisedBy.choices, default=RaisedBy.WORKER
+    )
     topics = models.ManyToManyField(ConcernTopic, related_name="concerns", verbose_name=_("aiheet"))
     summary = models.TextField(_("lyhyt kuvaus"), max_length=2000)
     consent = models.BooleanField(_("perheen suostumus"))
@@ -173,3 +197,166 @@ class Concern(models.Model):
     def is_open(self) -> bool:
         """Work with the family goes on: neither closed nor consent withdrawn."""
         return self.closed_at is None and self.consent_withdrawn_at is None
+
+
+class FamilyLink(models.Model):
+    """A personal link to the family's own page, sent to the family by email
+    or SMS. Only a SHA-256 hash of the link's random token is stored: a copy
+    of the database opens no family's page. Every link of a family works
+    until it is revoked or until ``FAMILY_LINK_DAYS`` after the family's
+    last meeting (yhdessa.families.links)."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="links", verbose_name=_("perhe")
+    )
+    token_hash = models.CharField(_("tunnisteen tiiviste"), max_length=64, unique=True)
+    # Who sent it: a professional re-sending a lost link, or nobody (sent
+    # with a meeting's message).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("lähettäjä"),
+    )
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("perujan"),
+    )
+    last_opened_at = models.DateTimeField(_("viimeksi avattu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perheen linkki")
+        verbose_name_plural = _("perheen linkit")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.created_at:%d.%m.%Y})"
+
+
+class Contact(models.Model):
+    """A family's own contact: asked for help or for a Yhdessä aika on the
+    public contact page, or by phone (recorded by the guidance service).
+
+    The family is stored at once, with the minimum (a first name or alias,
+    the children's birth years, a contact), so that every read of the
+    contact is in the family's access log. The guidance service hands it to
+    a local worker (a concern follows), or closes it with a reason."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("uusi")
+        HANDED_OVER = "handed_over", _("annettu työntekijälle")
+        CLOSED = "closed", _("suljettu")
+
+    class Wants(models.TextChoices):
+        HELP = "help", _("apua tai neuvoa")
+        MEETING = "meeting", _("Yhdessä aikaa")
+
+    class CloseReason(models.TextChoices):
+        GUIDANCE_GIVEN = "guidance_given", _("perhe sai ohjausta ja neuvontaa")
+        REFERRED = "referred", _("ohjattu toiseen palveluun")
+        NOT_REACHED = "not_reached", _("perhettä ei tavoitettu")
+        DUPLICATE = "duplicate", _("sama yhteydenotto on jo käsittelyssä")
+        OTHER = "other", _("muu syy")
+
+    family = models.OneToOneField(
+        Family, on_delete=models.CASCADE, related_name="contact", verbose_name=_("perhe")
+    )
+    channel = models.CharField(
+        _("yhteydenottotapa"), max_length=30, choices=Concern.Channel.choices
+    )
+
+    class ContactBy(models.TextChoices):
+        PHONE = "phone", _("soitto")
+        SMS = "sms", _("tekstiviesti")
+        EMAIL = "email", _("sähköposti")
+
+    wants = models.CharField(_("perhe toivoo"), max_length=10, choices=Wants.choices)
+    # How the family asked to be contacted: a parent who chose a text message
+    # may not be able to talk on the phone safely.
+    contact_by = models.CharField(
+        _("yhteydenotto perheeseen"), max_length=10, choices=ContactBy.choices
+    )
+    area = models.ForeignKey(
+        "network.FamilyCentreArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("perhekeskusalue"),
+    )
+    topics = models.ManyToManyField(
+        ConcernTopic, related_name="contacts", blank=True, verbose_name=_("aiheet")
+    )
+    message = models.TextField(_("perheen omin sanoin"), max_length=2000, blank=True)
+    consent = models.BooleanField(_("suostumus"))
+    # Who wrote it down when the family called; nobody for the contact page.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+    created_at = models.DateTimeField(_("saapui"), auto_now_add=True, db_index=True)
+    # The municipality's promise, fixed when the contact came: by then the
+    # family has been called.
+    due_on = models.DateField(_("luvattu viimeistään"))
+    state = models.CharField(_("tila"), max_length=20, choices=State.choices, default=State.NEW)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("käsittelijä"),
+    )
+    handled_at = models.DateTimeField(_("käsitelty"), null=True, blank=True)
+    handed_to = models.ForeignKey(
+        "network.Professional",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts_handed",
+        verbose_name=_("annettu työntekijälle"),
+    )
+    concern = models.OneToOneField(
+        Concern,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+        verbose_name=_("huoli"),
+    )
+    close_reason = models.CharField(
+        _("sulkemisen syy"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    close_note = models.CharField(_("lisätieto"), max_length=200, blank=True)
+    # A keyed hash of the sender's address, for the flood limit only: never
+    # the address itself.
+    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("yhteydenotto")
+        verbose_name_plural = _("yhteydenotot")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(consent=True), name="contact_needs_consent"),
+            models.CheckConstraint(
+                condition=models.Q(state="new", handled_at__isnull=True)
+                | models.Q(state="handed_over", handed_to__isnull=False, handled_at__isnull=False)
+                | (models.Q(state="closed", handled_at__isnull=False) & ~models.Q(close_reason="")),
+                name="contact_state_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.created_at:%d.%m.%Y})"

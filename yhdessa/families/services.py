@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict
+from yhdessa.families.links import revoke_all
 from yhdessa.families.models import Concern, ConcernTopic, Family
 from yhdessa.network.models import FamilyCentreArea
 from yhdessa.notify.models import OutboxMessage
@@ -78,6 +79,7 @@ def check_concern_input(
     summary: str,
     consent: bool,
     area_id: int | None = None,
+    message_channel: str = Family.MessageChannel.EMAIL,
 ) -> ConcernInput:
     """Check everything at once, so that the page can show every error next
     to its field in one go (and the API name them all in one answer)."""
@@ -103,6 +105,12 @@ def check_concern_input(
         errors["channel"] = _("Valitse yhteydenottotapa.")
     if language not in Family.Language.values:
         errors["language"] = _("Valitse kieli: suomi, ruotsi tai englanti.")
+    if message_channel not in Family.MessageChannel.values:
+        errors["message_channel"] = _(
+            "Valitse, lähetetäänkö perheelle viestit sähköpostilla vai tekstiviestillä."
+        )
+    elif message_channel == Family.MessageChannel.SMS and not phone:
+        errors["phone"] = _("Perhe haluaa viestit tekstiviestillä: kirjoita perheen puhelinnumero.")
     if email:
         try:
             validate_email(email)
@@ -156,6 +164,7 @@ def raise_concern(
     consent: bool,
     existing_support: bool,
     area_id: int | None = None,
+    message_channel: str = Family.MessageChannel.EMAIL,
 ) -> Concern:
     """Record a concern raised with a family, with the family's consent.
     The family belongs to the convener's municipality, and to one of its
@@ -175,6 +184,7 @@ def raise_concern(
         summary=summary,
         consent=consent,
         area_id=area_id,
+        message_channel=message_channel,
     )
     if checked.errors:
         raise ValidationError(checked.errors)
@@ -184,6 +194,7 @@ def raise_concern(
         email=checked.email,
         phone=checked.phone,
         language=language,
+        message_channel=message_channel,
         municipality_id=convener.municipality_id,
     )
     concern = Concern.objects.create(
@@ -282,6 +293,8 @@ def withdraw_consent(*, actor: User, concern: Concern) -> Concern:
     locked.consent_withdrawn_at = timezone.now()
     locked.consent_withdrawn_by = actor
     locked.save(update_fields=["consent_withdrawn_at", "consent_withdrawn_by"])
+    # The family's page closes with it: no link of the family opens anything.
+    revoke_all(family=locked.family, actor=actor)
     waiting = OutboxMessage.objects.filter(
         meeting__concern=locked,
         # SENDING too: a try under way may arrive, but is never tried again.

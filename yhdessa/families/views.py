@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yhdessa import access
 from yhdessa.errors import Conflict
 from yhdessa.families.forms import CloseConcernForm, ConcernForm, WithdrawConsentForm
+from yhdessa.families.links import resend_link, revoke_links, working_links
 from yhdessa.families.services import close_concern, raise_concern, withdraw_consent
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
@@ -49,6 +52,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
                     consent=data["consent"],
                     existing_support=data["existing_support"],
                     area_id=data["area"].pk if data.get("area") else None,
+                    message_channel=data["message_channel"] or "email",
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -73,8 +77,51 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": concern.meetings.all(),
             "is_convener": access.may_convene(request.user, concern),
             "may_close": access.may_close_concern(request.user, concern),
+            "may_manage_links": access.may_manage_family_links(request.user, concern.family),
+            "links": working_links(concern.family),
+            "link_days": settings.FAMILY_LINK_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def family_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the family a new link to its own page (a lost link)."""
+    concern = access.read_concern(request.user, pk)
+    try:
+        channel = resend_link(actor=request.user, family=concern.family)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Uusi linkki lähtee perheelle tekstiviestillä.")
+            if channel == "sms"
+            else _("Uusi linkki lähtee perheelle sähköpostilla."),
+        )
+    return redirect("families:detail", concern.pk)
+
+
+@login_required
+@require_POST
+def family_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every link of the family stops working (e.g. sent to a wrong address)."""
+    concern = access.read_concern(request.user, pk)
+    try:
+        revoked = revoke_links(actor=request.user, family=concern.family)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Perheen linkit on peruttu: %(n)d linkki ei enää toimi.") % {"n": revoked}
+            if revoked
+            else _("Perheellä ei ollut toimivia linkkejä."),
+        )
+    return redirect("families:detail", concern.pk)
 
 
 @login_required

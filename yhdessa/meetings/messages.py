@@ -17,19 +17,23 @@ from yhdessa.access import require_convener
 from yhdessa.accounts.models import User
 from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
-from yhdessa.families.models import Concern
+from yhdessa.families.links import family_address, issue_link, link_url, message_link
+from yhdessa.families.models import Concern, Family
 from yhdessa.formats import time_of_day
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.notify.models import OutboxMessage
+from yhdessa.notify.models import SECRET_MARK, OutboxMessage
 from yhdessa.notify.services import Attachment, queue_message, retry, withdraw_waiting
+from yhdessa.notify.sms import fit_sms
 
 Kind = OutboxMessage.Kind
+Channel = OutboxMessage.Channel
 
 SUBJECTS = {
     Kind.INVITATION: gettext_lazy("Kutsu: %(title)s %(date)s %(time)s"),
     Kind.UPDATE: gettext_lazy("Muuttunut aika: %(title)s %(date)s %(time)s"),
     Kind.CANCELLATION: gettext_lazy("Peruttu: %(title)s %(date)s %(time)s"),
+    Kind.REMINDER: gettext_lazy("Muistutus: %(title)s %(date)s %(time)s"),
 }
 
 
@@ -42,6 +46,7 @@ def _message_texts(
     to_family: bool,
     name: str,
     note: str = "",
+    family_link: str = "",
 ) -> tuple[str, str, Attachment]:
     with translation.override(language):
         when = timezone.localtime(meeting.starts_at)
@@ -58,6 +63,7 @@ def _message_texts(
             "times": time_of_day(when, meeting.ends_at),
             "invitations": invitations,
             "site_url": settings.SITE_URL,
+            "family_link": family_link,
         }
         subject = str(SUBJECTS[kind]) % context
         body = render_to_string("meetings/invitation.txt", context)
@@ -81,7 +87,11 @@ def _idempotency_key(meeting: Meeting, kind: str, recipient: str) -> str:
 
 def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: str = "") -> None:
     """One message per invitee with an email, and one to the family; call in
-    the transaction of the change."""
+    the transaction of the change. A reminder replaces nothing and carries
+    no calendar entry (the invitation's stands)."""
+    if kind == Kind.REMINDER:
+        _queue_reminders(meeting)
+        return
     # A move or a cancel replaces whatever of the meeting still waits to be
     # sent (e.g. an invitation retrying after a failure): the old time or a
     # cancelled meeting never reaches anyone after the news.
@@ -99,54 +109,178 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
             "professional__expertise"
         )
     )
+    _queue_professional_messages(meeting, invitations, kind, note)
+    family_told = False if withdrawn else _queue_family_message(meeting, invitations, kind, note)
+    _replace_sent(meeting, invitations, family_told=family_told)
+
+
+SMS_TEXTS = {
+    Kind.INVITATION: gettext_lazy(
+        "%(title)s %(weekday)s %(date)s %(time)s, %(place)s. Tiedot ja vastaus:"
+    ),
+    Kind.UPDATE: gettext_lazy(
+        "%(title)s: uusi aika %(weekday)s %(date)s %(time)s, %(place)s. Tiedot:"
+    ),
+    Kind.CANCELLATION: gettext_lazy("%(title)s %(weekday)s %(date)s %(time)s on peruttu. Tiedot:"),
+    Kind.REMINDER: gettext_lazy(
+        "Muistutus: %(title)s %(weekday)s %(date)s %(time)s, %(place)s. Tiedot:"
+    ),
+}
+
+
+def _sms_text(meeting: Meeting, kind: str, language: str) -> str:
+    """The short text of an SMS (its link follows it)."""
+    with translation.override(language):
+        when = timezone.localtime(meeting.starts_at)
+        return str(SMS_TEXTS[kind]) % {
+            "title": str(meeting.title),
+            "weekday": formats.date_format(when, "D"),
+            "date": formats.date_format(when, "SHORT_DATE_FORMAT"),
+            "time": time_of_day(when),
+            "place": meeting.place,
+        }
+
+
+def professional_channels(meeting: Meeting, professional) -> set[str]:
+    """How a professional is invited: by the channels of the team's
+    invitation practice (email, SMS) that reach them; without a team (the
+    family's own network) by email. Whoever no message reaches, or a
+    practice that says "by phone", the convener calls (``to_call``)."""
+    practice = getattr(meeting.team, "practice", None) if meeting.team_id else None
+    channels = set()
+    if professional.email and (practice is None or practice.by_email):
+        channels.add(Channel.EMAIL)
+    if professional.phone and practice is not None and practice.by_sms:
+        channels.add(Channel.SMS)
+    return channels
+
+
+def to_call(meeting: Meeting, invitations: list[Invitation]) -> list[Invitation]:
+    """The invitees the convener phones: everyone when the practice says
+    "by phone", and anyone no message of the practice reaches."""
+    practice = getattr(meeting.team, "practice", None) if meeting.team_id else None
+    by_phone = practice is not None and practice.by_phone
+    return [
+        i for i in invitations if by_phone or not professional_channels(meeting, i.professional)
+    ]
+
+
+def _queue_family_message(
+    meeting: Meeting,
+    invitations: list[Invitation],
+    kind: str,
+    note: str,
+    *,
+    with_calendar: bool = True,
+) -> bool:
+    """The family's message by its own channel (email, or SMS for a family
+    with only a phone or that chose it), with a link of its own to the
+    family's page. Returns whether the family was told."""
+    family = meeting.concern.family
+    address = family_address(family)
+    if address is None:
+        return False
+    channel, recipient = address
+    key = _idempotency_key(meeting, kind, "family")
+    if OutboxMessage.objects.filter(idempotency_key=key).exists():
+        return True  # written already (a reminder run again): no new link
+    token = issue_link(family=family)
+    link = message_link(token)
+    subject, body, attachment = _message_texts(
+        invitations,
+        meeting,
+        kind=kind,
+        language=family.language,
+        to_family=True,
+        name="",
+        note=note,
+        family_link=link,
+    )
+    if channel == Family.MessageChannel.SMS:
+        text = _sms_text(meeting, kind, family.language)
+        # Fitted with the whole link, which the message gets at sending.
+        body, attachment = fit_sms(text, link_url(token)).replace(token, SECRET_MARK), None
+    queue_message(
+        channel=channel,
+        kind=kind,
+        recipient=recipient,
+        language=family.language,
+        subject=subject,
+        body=body,
+        attachment=attachment if with_calendar else None,
+        idempotency_key=key,
+        meeting_id=meeting.pk,
+        to_family=True,
+        secret=token,
+    )
+    return True
+
+
+def _queue_professional_messages(
+    meeting: Meeting,
+    invitations: list[Invitation],
+    kind: str,
+    note: str,
+    *,
+    with_calendar: bool = True,
+) -> None:
+    """Each invitee's message by the channels of the team's practice that
+    reach them, in their own language."""
     for invitation in invitations:
         professional = invitation.professional
-        if not professional.email:
-            continue
+        channels = professional_channels(meeting, professional)
         language = language_of(professional.user)
-        subject, body, attachment = _message_texts(
-            invitations,
-            meeting,
-            kind=kind,
-            language=language,
-            to_family=False,
-            name=professional.name,
-            note=note,
+        if Channel.EMAIL in channels:
+            subject, body, attachment = _message_texts(
+                invitations,
+                meeting,
+                kind=kind,
+                language=language,
+                to_family=False,
+                name=professional.name,
+                note=note,
+            )
+            queue_message(
+                kind=kind,
+                recipient=professional.email,
+                language=language,
+                subject=subject,
+                body=body,
+                attachment=attachment if with_calendar else None,
+                idempotency_key=_idempotency_key(meeting, kind, f"professional:{professional.pk}"),
+                meeting_id=meeting.pk,
+                professional_id=professional.pk,
+            )
+        if Channel.SMS in channels:
+            link = f"{settings.SITE_URL.rstrip('/')}/meetings/{meeting.pk}/"
+            queue_message(
+                channel=Channel.SMS,
+                kind=kind,
+                recipient=professional.phone,
+                language=language,
+                subject=str(meeting.title),
+                body=fit_sms(_sms_text(meeting, kind, language), link),
+                idempotency_key=_idempotency_key(
+                    meeting, kind, f"professional:{professional.pk}:sms"
+                ),
+                meeting_id=meeting.pk,
+                professional_id=professional.pk,
+            )
+
+
+def _queue_reminders(meeting: Meeting) -> None:
+    """The working day before: every invitee not marked absent, and the
+    family, each by their own channel. Once per version of the meeting (a
+    moved meeting is reminded of again)."""
+    if _consent_withdrawn(meeting, lock=True):
+        return
+    invitations = list(
+        meeting.invitations.select_related("professional__user").exclude(
+            status=Invitation.Status.ABSENT
         )
-        queue_message(
-            kind=kind,
-            recipient=professional.email,
-            language=language,
-            subject=subject,
-            body=body,
-            attachment=attachment,
-            idempotency_key=_idempotency_key(meeting, kind, f"professional:{professional.pk}"),
-            meeting_id=meeting.pk,
-            professional_id=professional.pk,
-        )
-    family = meeting.concern.family
-    if family.email and not withdrawn:
-        subject, body, attachment = _message_texts(
-            invitations,
-            meeting,
-            kind=kind,
-            language=family.language,
-            to_family=True,
-            name="",
-            note=note,
-        )
-        queue_message(
-            kind=kind,
-            recipient=family.email,
-            language=family.language,
-            subject=subject,
-            body=body,
-            attachment=attachment,
-            idempotency_key=_idempotency_key(meeting, kind, "family"),
-            meeting_id=meeting.pk,
-            to_family=True,
-        )
-    _replace_sent(meeting, invitations, family_told=bool(family.email) and not withdrawn)
+    )
+    _queue_professional_messages(meeting, invitations, Kind.REMINDER, "", with_calendar=False)
+    _queue_family_message(meeting, invitations, Kind.REMINDER, "", with_calendar=False)
 
 
 def _replace_sent(meeting: Meeting, invitations: list[Invitation], *, family_told: bool) -> None:
@@ -154,7 +288,11 @@ def _replace_sent(meeting: Meeting, invitations: list[Invitation], *, family_tol
     recipient who now gets the newer message: the message list shows the old
     invitation as replaced (by the new time, or by the cancellation), not as
     the meeting's current one. Its sent time stays."""
-    told = Q(professional_id__in=[i.professional_id for i in invitations if i.professional.email])
+    told = Q(
+        professional_id__in=[
+            i.professional_id for i in invitations if professional_channels(meeting, i.professional)
+        ]
+    )
     if family_told:
         told |= Q(to_family=True)
     OutboxMessage.objects.filter(

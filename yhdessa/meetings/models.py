@@ -15,6 +15,10 @@ class Meeting(models.Model):
         HELD = "held", _("pidetty")
         CANCELLED = "cancelled", _("peruttu")
 
+    class FamilyAnswer(models.TextChoices):
+        COMING = "coming", _("tulemme")
+        OTHER_TIME = "other_time", _("tarvitsemme toisen ajan")
+
     concern = models.ForeignKey(
         "families.Concern",
         on_delete=models.PROTECT,
@@ -60,6 +64,12 @@ class Meeting(models.Model):
         verbose_name=_("edellinen tapaaminen"),
     )
     held_at = models.DateTimeField(_("kirjattu pidetyksi"), null=True, blank=True)
+    # The family's own answer from its page: coming, or needs another time.
+    family_answer = models.CharField(
+        _("perheen vastaus"), max_length=20, choices=FamilyAnswer.choices, blank=True
+    )
+    family_answer_note = models.CharField(_("perheen viesti"), max_length=300, blank=True)
+    family_answered_at = models.DateTimeField(_("perhe vastasi"), null=True, blank=True)
     # iCalendar SEQUENCE: raised whenever the invitation changes.
     sequence = models.PositiveIntegerField(default=0)
     # iCalendar UID: random, so it is unique across every installation, and
@@ -131,6 +141,9 @@ class Invitation(models.Model):
     status = models.CharField(
         _("tila"), max_length=20, choices=Status.choices, default=Status.INVITED
     )
+    # The practice says "by phone" (or no message reaches them): the
+    # convener ticks that the call was made.
+    called_at = models.DateTimeField(_("soitettu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kutsu")

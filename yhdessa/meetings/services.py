@@ -266,6 +266,10 @@ def reschedule_meeting(
         place=place,
         practice_warnings=kept_on_move(meeting.practice_warnings)
         + _stored_warnings(warnings, busy),
+        # The family's answer was to the old time: it answers the new one.
+        family_answer="",
+        family_answer_note="",
+        family_answered_at=None,
     )
     queue_meeting_messages(meeting, OutboxMessage.Kind.UPDATE)
     return meeting
@@ -329,3 +333,17 @@ def record_meeting_held(
     meeting.held_at = now
     meeting.save(update_fields=["status", "family_present", "held_at"])
     return meeting
+
+
+@transaction.atomic
+def record_called(*, actor: User, meeting: Meeting, invitation_id: int, called: bool = True):
+    """The convener ticks that an invitee was phoned (or unticks a mistake)."""
+    access.require_convener(actor, meeting)
+    invitation = (
+        Invitation.objects.select_for_update().filter(pk=invitation_id, meeting=meeting).first()
+    )
+    if invitation is None:
+        raise ValidationError({"invitation": _("Kutsuttua ei löydy tästä tapaamisesta.")})
+    invitation.called_at = timezone.now() if called else None
+    invitation.save(update_fields=["called_at"])
+    return invitation

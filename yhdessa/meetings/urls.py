@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/star/", views.star_notes, name="star"),
     path("<int:pk>/reschedule/", views.meeting_reschedule, name="reschedule"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+    path("<int:pk>/called/<int:invitation_pk>/", views.meeting_called, name="called"),
 ]

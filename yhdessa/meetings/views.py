@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yhdessa import access
 from yhdessa.accounts.two_factor import has_app
@@ -15,6 +16,7 @@ from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, Practic
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
 from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
+from yhdessa.meetings.messages import to_call
 from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.queries import (
     busy_times,
@@ -25,6 +27,7 @@ from yhdessa.meetings.queries import (
 from yhdessa.meetings.services import (
     cancel_meeting,
     convene_meeting,
+    record_called,
     record_meeting_held,
     reschedule_meeting,
 )
@@ -234,8 +237,29 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "star": [(area, notes.get(area.pk)) for area in StarArea.objects.all()],
             "plan": getattr(meeting, "plan", None),
             "started": meeting.starts_at <= timezone.now(),
+            "took_part": access.took_part(request.user, meeting),
+            "to_call": to_call(meeting, list(meeting.invitations.all()))
+            if meeting.status == Meeting.Status.SCHEDULED
+            else [],
         },
     )
+
+
+@login_required
+@require_POST
+def meeting_called(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """The convener ticks that an invitee was phoned, as the practice says."""
+    meeting = _convener_meeting(request, pk)
+    try:
+        record_called(
+            actor=request.user,
+            meeting=meeting,
+            invitation_id=invitation_pk,
+            called=request.POST.get("called") != "0",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#to-call")
 
 
 def _convener_meeting(request: HttpRequest, pk: int):

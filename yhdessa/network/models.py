@@ -48,6 +48,11 @@ class Municipality(models.Model):
         null=True,
         blank=True,
     )
+    # The promise to a family that asks for help: someone calls within this
+    # many working days (the contact page says so, the inbox counts from it).
+    contact_promise_working_days = models.PositiveSmallIntegerField(
+        _("yhteydenottolupaus (arkipäivää)"), default=2
+    )
 
     class Meta:
         verbose_name = _("kunta")

@@ -13,6 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Where a message's secret goes in its body, and what the app shows there.
+SECRET_MARK = "{{secret}}"
+SECRET_SHOWN = _("[henkilökohtainen linkki]")
+
 
 def site_domain() -> str:
     """The host of SITE_URL: the right-hand side of our Message-IDs."""
@@ -39,6 +43,12 @@ class OutboxMessage(models.Model):
         CANCELLATION = "cancellation", _("peruutus")
         ACCOUNT = "account", _("kirjautumisviesti")
         REMINDER = "reminder", _("muistutus")
+        # To a worker: something needs them (a family needs another time).
+        NOTICE = "notice", _("ilmoitus")
+        # To a family: the link to its own page, sent again.
+        FAMILY_LINK = "family_link", _("perheen linkki")
+        # About a family's own contact: its confirmation, who will call.
+        CONTACT = "contact", _("yhteydenotto")
 
     # Stable across retries: the Message-ID of every try of an email and the
     # reference of every try of an SMS, so a rare repeat (a worker killed
@@ -70,11 +80,26 @@ class OutboxMessage(models.Model):
         verbose_name=_("ammattilainen"),
     )
     to_family = models.BooleanField(_("perheelle"), default=False)
+    # The family the message is about, when no meeting says it (a contact's
+    # confirmation, a link sent again): those who see the family see it.
+    family = models.ForeignKey(
+        "families.Family",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("perhe"),
+    )
     # An email address, or for an SMS a phone number in E.164 (+358401234567).
     recipient = models.CharField(_("vastaanottaja"), max_length=254)
     # For an SMS only a short title shown in the app; the body is what is sent.
     subject = models.CharField(_("aihe"), max_length=200)
     body = models.TextField(_("viesti"))
+    # A personal link's secret part (a family's token): the body holds
+    # SECRET_MARK in its place, the sender puts it in at each try, and it is
+    # wiped once the message is sent or will never be. So nobody who reads
+    # the messages in the app, nor a copy of the table, opens a family's page.
+    secret = models.CharField(_("salainen osa"), max_length=100, blank=True)
     attachment = models.TextField(_("liite"), blank=True)
     attachment_name = models.CharField(_("liitteen nimi"), max_length=100, blank=True)
     # A text MIME type with its parameters, e.g. "text/calendar; method=REQUEST".
@@ -115,6 +140,16 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+    @property
+    def text(self) -> str:
+        """The body as the recipient gets it (the secret put in)."""
+        return self.body.replace(SECRET_MARK, self.secret) if self.secret else self.body
+
+    @property
+    def shown_body(self) -> str:
+        """The body as the app shows it: never the secret."""
+        return self.body.replace(SECRET_MARK, str(SECRET_SHOWN))
 
     @property
     def message_id(self) -> str:

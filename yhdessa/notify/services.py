@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdessa.errors import Conflict
-from yhdessa.notify.models import OutboxMessage
+from yhdessa.notify.models import SECRET_MARK, OutboxMessage
 from yhdessa.notify.sms import Sms, get_backend
 from yhdessa.privacy import normalise_phone_number
 
@@ -99,6 +99,8 @@ def queue_message(
     meeting_id: int | None = None,
     professional_id: int | None = None,
     to_family: bool = False,
+    family_id: int | None = None,
+    secret: str = "",
 ) -> OutboxMessage:
     """Write a message to the outbox; call inside the transaction that causes it.
 
@@ -111,9 +113,16 @@ def queue_message(
     most SMS_MAX_CHARS characters (shorten it with
     ``yhdessa.notify.sms.fit_sms``), and ``subject`` only titles it in the
     app. It carries no attachment. What breaks these rules is a ValueError.
+
+    ``secret`` (e.g. the token of a family's personal link) goes where the
+    body says SECRET_MARK, only when the message is sent; it is wiped once
+    the message is sent or will never be, and the app never shows it.
     """
+    # A subject is one line: a line break from a typed name must not stop
+    # the message (SMTP refuses it) or add a header.
+    subject = " ".join(subject.split())
     if channel == Channel.SMS:
-        recipient, body = _valid_sms(recipient, body, attachment)
+        recipient, _text = _valid_sms(recipient, body.replace(SECRET_MARK, secret), attachment)
     elif channel != Channel.EMAIL:
         raise ValueError(f"No delivery for channel {channel!r}")
     if attachment and not attachment.content_type.startswith("text/"):
@@ -127,12 +136,14 @@ def queue_message(
             "language": language,
             "subject": subject,
             "body": body,
+            "secret": secret,
             "attachment": attachment.text if attachment else "",
             "attachment_name": attachment.filename if attachment else "",
             "attachment_type": attachment.content_type if attachment else "",
             "meeting_id": meeting_id,
             "professional_id": professional_id,
             "to_family": to_family,
+            "family_id": family_id,
             "next_attempt_at": timezone.now(),
         },
     )
@@ -174,7 +185,7 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body,
+        body=message.text,
         to=[message.recipient],
         from_email=settings.DEFAULT_FROM_EMAIL,
         headers={"Message-ID": message.message_id},
@@ -203,7 +214,11 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> 
     error_text = f"{type(error).__name__}: {error}"[:500]
     # Withdrawn while this try was under way: it ends here, never retried.
     if this_try.filter(stopped_at__isnull=False).update(
-        status=Status.REPLACED, next_attempt_at=None, leased_until=None, last_error=error_text
+        status=Status.REPLACED,
+        next_attempt_at=None,
+        leased_until=None,
+        last_error=error_text,
+        secret="",
     ):
         return "stopped"
     recorded = this_try.update(
@@ -248,7 +263,7 @@ def _send_email(message: OutboxMessage) -> Callable[[], None]:
 
 
 def _send_sms(message: OutboxMessage) -> Callable[[], None]:
-    get_backend().send(Sms(to=message.recipient, text=message.body, reference=str(message.uuid)))
+    get_backend().send(Sms(to=message.recipient, text=message.text, reference=str(message.uuid)))
     return lambda: None
 
 
@@ -280,6 +295,7 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
         leased_until=None,
         next_attempt_at=None,
         last_error="",
+        secret="",
     )
     finish()
     return "sent"
@@ -309,7 +325,7 @@ def _release_stalled(now: datetime, *, enqueue: bool) -> list[int]:
         )
         # A killed try of a withdrawn message is not given back: it ends.
         OutboxMessage.objects.filter(stalled, pk__in=ids, stopped_at__isnull=False).update(
-            status=Status.REPLACED, leased_until=None, next_attempt_at=None
+            status=Status.REPLACED, leased_until=None, next_attempt_at=None, secret=""
         )
         ids = list(OutboxMessage.objects.filter(stalled, pk__in=ids).values_list("pk", flat=True))
         OutboxMessage.objects.filter(pk__in=ids).update(
@@ -358,7 +374,7 @@ def withdraw_waiting(*, meeting_id: int, keep_prefix: str) -> int:
         stopped_at=timezone.now()
     )
     return of_meeting.filter(status__in=[Status.PENDING, Status.FAILED]).update(
-        status=Status.REPLACED, next_attempt_at=None
+        status=Status.REPLACED, next_attempt_at=None, secret=""
     )
 
 

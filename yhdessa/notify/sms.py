@@ -30,9 +30,10 @@ import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-# Marks where a text was shortened. Not in the GSM-7 alphabet: a shortened
-# text is sent in UCS-2 by most gateways.
-ELLIPSIS = "…"
+# Marks where a text was shortened. Three dots, not "…": the ellipsis is no
+# GSM-7 character, and one of it would turn the whole SMS into UCS-2 (67
+# characters a segment, not 153).
+ELLIPSIS = "..."
 # The body's fields and the part of the message each carries.
 GATEWAY_FIELDS = ("to", "text", "sender", "reference")
 _SAFE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")

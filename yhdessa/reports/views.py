@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from yhdessa.reports.feedback import feedback_comments, feedback_totals
 from yhdessa.reports.forms import PeriodForm
 from yhdessa.reports.queries import meetings_held, meetings_held_by_area
 
@@ -37,5 +38,7 @@ def meetings_report(request: HttpRequest) -> HttpResponse:
             "period": period,
             "total": sum(r["held"] for r in rows),
             "by_area": meetings_held_by_area(request.user, **period) if period else [],
+            "feedback": feedback_totals(request.user, **period) if period else [],
+            "comments": feedback_comments(request.user, **period) if period else [],
         },
     )

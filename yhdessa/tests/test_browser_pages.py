@@ -103,6 +103,35 @@ def _login_invitation(site: Site) -> str:
     return "walk"
 
 
+def _family_token(site: Site) -> str:
+    """A link to the held family's own page (both meetings are that family's)."""
+    from yhdessa.families.links import token_hash
+    from yhdessa.families.models import FamilyLink
+
+    token = "walk" + "0" * 39
+    FamilyLink.objects.get_or_create(
+        token_hash=token_hash(token), defaults={"family": site.held.concern.family}
+    )
+    return token
+
+
+def _contact(site: Site):
+    """A family's own contact with a long word, in the coordinator's inbox."""
+    from yhdessa.families.contacts import submit_contact
+    from yhdessa.families.models import Contact
+
+    return Contact.objects.first() or submit_contact(
+        municipality_id=site.network.town.pk,
+        name="Anu-Maria",
+        children_ages=[4],
+        message="Varhaiskasvatussuunnitelmakeskustelussa huomasimme väsymyksen.",
+        contact_by="email",
+        email="anu-maria.lahtinen-virtanen@kotiposti.example",
+        consent=True,
+        sender="walk",
+    )
+
+
 def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
     """The parameters to open a URL pattern with: one dict per page to see."""
     from yhdessa.network.models import Organisation, Professional
@@ -139,6 +168,19 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "accounts:revoke": [{"pk": people["leena"].pk}],
         "accounts:reset_two_factor": [{"pk": people["leena"].pk}],
         "accounts:role_edit": [{"pk": site.network.member.pk}],  # a user of the town
+        "families:link_resend": [{"pk": site.held.concern_id}],  # POSTs: 405 on GET
+        "families:link_revoke": [{"pk": site.held.concern_id}],
+        "meetings:called": [  # a POST: 405 on GET
+            {"pk": site.scheduled.pk, "invitation_pk": site.scheduled.invitations.first().pk}
+        ],
+        "feedback:worker": [{"meeting_pk": site.held.pk}],
+        "contact:detail": [{"pk": _contact(site).pk}],
+        "contact:hand_over": [{"pk": _contact(site).pk}],  # POSTs: 405 on GET
+        "contact:close": [{"pk": _contact(site).pk}],
+        "family_page:home": [{"token": _family_token(site)}],
+        "family_page:answer": [{"token": _family_token(site), "meeting_pk": site.scheduled.pk}],
+        "family_page:feedback": [{"token": _family_token(site), "meeting_pk": site.held.pk}],
+        "family_page:plan_pdf": [{"token": _family_token(site), "meeting_pk": site.held.pk}],
         "network:reference_edit": [
             {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
             for kind, (model, _title) in REFERENCE_LISTS.items()

@@ -247,7 +247,7 @@ def test_a_fitted_text_fits_and_ends_with_the_whole_link(text, link, data):
     if room <= 0:  # no room for any of the text: the link alone
         assert fitted == link
         return
-    # Shortened: the beginning of the text, and "…" to say so.
+    # Shortened: the beginning of the text, and "..." to say so.
     assert kept.endswith(ELLIPSIS)
     kept = kept.removesuffix(ELLIPSIS)
     assert text.startswith(kept) and kept == kept.rstrip()
@@ -260,7 +260,7 @@ def test_a_long_text_is_cut_between_words_and_the_link_kept(settings):
     settings.SMS_MAX_CHARS = 40
     link = "https://y.example/p/abc"  # 23 characters: 16 left for the text
     assert fit_sms("Tapaaminen on torstaina kello kahdeksan", link) == (
-        "Tapaaminen on… https://y.example/p/abc"
+        "Tapaaminen on... https://y.example/p/abc"
     )
     assert fit_sms("Lyhyt.", link) == "Lyhyt. https://y.example/p/abc"
     assert fit_sms("Lyhyt.") == "Lyhyt."

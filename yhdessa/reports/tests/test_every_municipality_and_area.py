@@ -108,7 +108,8 @@ def test_a_fixed_number_of_queries_however_many_areas_and_meetings(
         held(network, area)
     client.force_login(network.coordinator)
     # session, user, the user's professional (none), OTP devices; per table:
-    # the counts, the municipalities; for the areas also the areas
-    with django_assert_num_queries(9):
+    # the counts, the municipalities; for the areas also the areas; the
+    # feedback totals and the free-text answers
+    with django_assert_num_queries(11):
         page = client.get(reverse("reports:meetings"), PERIOD)
     assert len(page.context["by_area"]) == n

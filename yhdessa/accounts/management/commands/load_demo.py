@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from yhdessa.accounts.models import User
-from yhdessa.families.models import Concern, Family
+from yhdessa.families.contacts import submit_contact
+from yhdessa.families.links import token_hash
+from yhdessa.families.models import Concern, Contact, Family, FamilyLink
 from yhdessa.families.services import raise_concern
 from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.services import convene_meeting, record_meeting_held
@@ -173,7 +175,10 @@ PEOPLE = [
 
 
 # Who can log in: the Makefile's `make run` banner names the same (a test checks both).
-DEMO_USERS = ["convener", "lead", "convener2", "coordinator"]
+DEMO_USERS = ["convener", "lead", "convener2", "coordinator", "guidance"]
+# The demo family "Perhe K" opens its own page with this link (demo data only:
+# a real link is random and only its hash is kept).
+DEMO_FAMILY_TOKEN = "demo_perhe_k_" + "0" * 30
 
 
 def demo_phone(n: int) -> str:
@@ -294,6 +299,7 @@ class Command(BaseCommand):
             )
         if not Family.objects.filter(municipality=towns["Järvelä"]).exists():
             self._stories(people)
+        self._family_door(towns["Järvelä"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready. Users: {', '.join(DEMO_USERS)}; password {PASSWORD}"
@@ -330,6 +336,41 @@ class Command(BaseCommand):
                     )
         orgs[4].business_id, orgs[4].languages = "2077474-0", ["fi", "sv", "en"]
         orgs[4].save(update_fields=["business_id", "languages"])
+
+    def _family_door(self, town: Municipality) -> None:
+        """The guidance service and two families' own contacts in its inbox
+        (one of them late), and Perhe K's link to its own page."""
+        guidance = self._user("guidance", "Tiina Neuvonen", town, role=User.Role.GUIDANCE)
+        if not Contact.objects.exists():
+            submit_contact(
+                municipality_id=town.pk,
+                name="Anu",
+                children_ages=[2, 5],
+                topic_codes=["at_a_loss"],
+                message="Viisivuotiaan raivokohtaukset vievät voimat. Haluaisin jutella jonkun kanssa.",
+                contact_by="sms",
+                phone=demo_phone(90),
+                wants="meeting",
+                consent=True,
+                sender="demo",
+            )
+            late = submit_contact(
+                municipality_id=town.pk,
+                name="Jenni",
+                children_ages=[0],
+                topic_codes=["new_life_situation"],
+                message="Vauva-arki ja muutto uudelle paikkakunnalle. Soitti yhteen numeroon.",
+                contact_by="phone",
+                phone=demo_phone(91),
+                consent=True,
+                actor=guidance,
+            )
+            Contact.objects.filter(pk=late.pk).update(
+                due_on=timezone.localdate() - timedelta(days=1)
+            )
+        family = Family.objects.filter(alias="Perhe K", municipality=town).first()
+        if family and not FamilyLink.objects.filter(token_hash=token_hash(DEMO_FAMILY_TOKEN)):
+            FamilyLink.objects.create(family=family, token_hash=token_hash(DEMO_FAMILY_TOKEN))
 
     def _user(
         self, username: str, name: str, town: Municipality, role: str = User.Role.PROFESSIONAL
