@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yhdessa.feedback.forms import question
 from yhdessa.feedback.models import Feedback
 from yhdessa.meetings.models import Meeting
 
@@ -27,19 +28,10 @@ class AnswerForm(forms.Form):
     )
 
 
-def _question(label):
-    return forms.ChoiceField(
-        label=label,
-        choices=Feedback.Answer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Valitse vastaus.")},
-    )
-
-
 class FeedbackForm(forms.Form):
-    heard = _question(_("Tulitteko kuulluksi?"))
-    helped = _question(_("Oliko tapaamisesta apua?"))
-    right_expertise = _question(_("Oliko paikalla oikeaa osaamista teidän asiaanne?"))
+    heard = question(_("Tulitteko kuulluksi?"))
+    helped = question(_("Oliko tapaamisesta apua?"))
+    right_expertise = question(_("Oliko paikalla oikeaa osaamista teidän asiaanne?"))
     comment = forms.CharField(
         label=_("Mitä muuta haluatte sanoa? (vapaaehtoinen)"),
         help_text=_("Palaute luetaan ilman nimeänne tai perheenne tunnusta."),

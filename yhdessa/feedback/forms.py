@@ -5,7 +5,8 @@ from yhdessa.feedback.models import Feedback
 from yhdessa.feedback.services import COMMENT_MAX
 
 
-def _question(label):
+def question(label) -> forms.ChoiceField:
+    """One feedback question: yes / partly / no (the family's form asks the same)."""
     return forms.ChoiceField(
         label=label,
         choices=Feedback.Answer.choices,
@@ -15,9 +16,9 @@ def _question(label):
 
 
 class WorkerFeedbackForm(forms.Form):
-    heard = _question(_("Tuliko perhe kuulluksi?"))
-    helped = _question(_("Oliko tapaamisesta perheelle apua?"))
-    right_expertise = _question(_("Oliko paikalla oikea osaaminen?"))
+    heard = question(_("Tuliko perhe kuulluksi?"))
+    helped = question(_("Oliko tapaamisesta perheelle apua?"))
+    right_expertise = question(_("Oliko paikalla oikea osaaminen?"))
     comment = forms.CharField(
         label=_("Muuta palautetta (vapaaehtoinen)"),
         help_text=_("Luetaan raporteissa ilman perheen tai sinun nimeäsi. Ei tunnistetietoja."),
