@@ -1,12 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yhdessa.family_page.services import NOTE_MAX
 from yhdessa.feedback.forms import question
-from yhdessa.feedback.models import Feedback
+from yhdessa.feedback.services import COMMENT_MAX
 from yhdessa.meetings.models import Meeting
-
-NOTE_MAX = Meeting._meta.get_field("family_answer_note").max_length
-COMMENT_MAX = Feedback._meta.get_field("comment").max_length
 
 
 class AnswerForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from yhdessa.families.models import Family
 from yhdessa.feedback.models import Feedback
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.plans.models import JointPlan
+from yhdessa.network.models import Professional
 
 
 def family_meetings(family: Family) -> list[Meeting]:
@@ -25,9 +25,7 @@ def family_meetings(family: Family) -> list[Meeting]:
             ),
             Prefetch(
                 "plan__lead_professionals",
-                queryset=JointPlan.lead_professionals.field.related_model.objects.select_related(
-                    "organisation"
-                ),
+                queryset=Professional.objects.select_related("organisation"),
             ),
             "plan__actions",
             Prefetch(

@@ -365,8 +365,10 @@ class Command(BaseCommand):
                 consent=True,
                 actor=guidance,
             )
+            # Came in four days ago, promised for yesterday: late in the inbox.
             Contact.objects.filter(pk=late.pk).update(
-                due_on=timezone.localdate() - timedelta(days=1)
+                created_at=timezone.now() - timedelta(days=4),
+                due_on=timezone.localdate() - timedelta(days=1),
             )
         family = Family.objects.filter(alias="Perhe K", municipality=town).first()
         if family and not FamilyLink.objects.filter(token_hash=token_hash(DEMO_FAMILY_TOKEN)):
