@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "yhdessa.notify",
     "yhdessa.audit",
     "yhdessa.reports",
+    "yhdessa.scheduling",
     "yhdessa.api",
     "yhdessa.interop",
     # Serves the API docs' Swagger UI from our own static files: the page's
@@ -266,6 +267,15 @@ CONTACT_CLIENT_IP_HEADER = env.str("CONTACT_CLIENT_IP_HEADER", default="")
 # the worker looks for due ones every REMINDER_CHECK_SECONDS.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=9)
 REMINDER_CHECK_SECONDS = env.int("REMINDER_CHECK_SECONDS", default=900)
+# The professionals' own calendar links are read this often by the worker;
+# a read gets this long and this many bytes, and a link that is not public
+# (loopback, private network) is refused unless allowed (tests, a local proxy).
+CALENDAR_READ_SECONDS = env.int("CALENDAR_READ_SECONDS", default=3600)
+CALENDAR_READ_TIMEOUT = env.float("CALENDAR_READ_TIMEOUT", default=10.0)
+CALENDAR_MAX_BYTES = env.int("CALENDAR_MAX_BYTES", default=2_000_000)
+CALENDAR_ALLOW_PRIVATE_HOSTS = env.bool("CALENDAR_ALLOW_PRIVATE_HOSTS", default=False)
+# Answer links in invitations and polls are signed and expire after this many days.
+ANSWER_LINK_DAYS = env.int("ANSWER_LINK_DAYS", default=60)
 # Where the accessibility statement's feedback goes (and the address it names).
 ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", default="saavutettavuus@yhdessa.example"

@@ -70,6 +70,8 @@ class Meeting(models.Model):
     )
     family_answer_note = models.CharField(_("perheen viesti"), max_length=300, blank=True)
     family_answered_at = models.DateTimeField(_("perhe vastasi"), null=True, blank=True)
+    # Booked into a standing team's session (its start): one of its places.
+    session_starts_at = models.DateTimeField(_("istunto"), null=True, blank=True)
     # iCalendar SEQUENCE: raised whenever the invitation changes.
     sequence = models.PositiveIntegerField(default=0)
     # iCalendar UID: random, so it is unique across every installation, and
@@ -90,6 +92,13 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="held") | models.Q(family_present=True),
                 name="meeting_held_with_family",
+            ),
+            # A session's place is taken once: two bookers of the same place
+            # at the same moment cannot both succeed.
+            models.UniqueConstraint(
+                fields=["team", "starts_at"],
+                condition=models.Q(session_starts_at__isnull=False, status="scheduled"),
+                name="one_family_per_session_place",
             ),
         ]
 
@@ -120,6 +129,13 @@ class Invitation(models.Model):
         INVITED = "invited", _("kutsuttu")
         ATTENDED = "attended", _("osallistui")
         ABSENT = "absent", _("ei osallistunut")
+        # Declined and replaced by a substitute: no longer at the table.
+        WITHDRAWN = "withdrawn", _("korvattu")
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", _("tulee")
+        DECLINED = "declined", _("ei pääse")
+        PROPOSED = "proposed", _("ehdottaa toista aikaa")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("tapaaminen")
@@ -144,6 +160,21 @@ class Invitation(models.Model):
     # The practice says "by phone" (or no message reaches them): the
     # convener ticks that the call was made.
     called_at = models.DateTimeField(_("soitettu"), null=True, blank=True)
+    # The invitee's own answer: by the signed link in the message, in the
+    # app, or by a calendar reply. Cleared when the meeting moves.
+    answer = models.CharField(_("vastaus"), max_length=20, choices=Answer.choices, blank=True)
+    answer_note = models.CharField(_("viesti"), max_length=300, blank=True)
+    proposed_starts_at = models.DateTimeField(_("ehdotettu aika"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("vastasi"), null=True, blank=True)
+    # A substitute: the declined invitation whose expertise this one covers.
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+        verbose_name=_("korvaa"),
+    )
 
     class Meta:
         verbose_name = _("kutsu")

@@ -227,6 +227,25 @@ class FamilyCentreTeam(models.Model):
     members = models.ManyToManyField(
         Professional, related_name="teams", blank=True, verbose_name=_("jäsenet")
     )
+    # A standing team's sessions (its practice's windows) are bookable units:
+    # so many families a session, each given so many minutes in turn.
+    session_capacity = models.PositiveSmallIntegerField(
+        _("perheitä istuntoa kohden"),
+        null=True,
+        blank=True,
+        help_text=_("Esim. 2. Tyhjä: istuntoja ei varata paikoittain."),
+    )
+    session_family_minutes = models.PositiveSmallIntegerField(
+        _("aika perhettä kohden (min)"), null=True, blank=True
+    )
+    # The team's own words on which families benefit, a line each: shown as
+    # a checklist when a family is booked; it guides, it does not block.
+    benefit_criteria = models.TextField(
+        _("kenelle tiimi sopii"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Yksi kohta riville, esim. ”Perhe tunnistaa ongelman”."),
+    )
 
     class Meta:
         verbose_name = _("perhekeskustiimi")
@@ -235,6 +254,19 @@ class FamilyCentreTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def books_sessions(self) -> bool:
+        """A standing team whose sessions are booked a family at a time."""
+        return bool(
+            self.kind == self.Kind.STANDING
+            and self.session_capacity
+            and self.session_family_minutes
+        )
+
+    @property
+    def benefit_checklist(self) -> list[str]:
+        return [line.strip() for line in self.benefit_criteria.splitlines() if line.strip()]
 
 
 class TeamRole(models.Model):

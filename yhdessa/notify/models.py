@@ -49,6 +49,8 @@ class OutboxMessage(models.Model):
         FAMILY_LINK = "family_link", _("perheen linkki")
         # About a family's own contact: its confirmation, who will call.
         CONTACT = "contact", _("yhteydenotto")
+        # Candidate times offered to the invitees and the family to answer.
+        POLL = "poll", _("aikakysely")
 
     # Stable across retries: the Message-ID of every try of an email and the
     # reference of every try of an SMS, so a rare repeat (a worker killed
