@@ -568,6 +568,7 @@ def meeting_detail_queryset() -> QuerySet[Meeting]:
         "concern__family__municipality",
         "convener__organisation",
         "team__practice",
+        "room_booking__room",
     ).prefetch_related(
         "invitations__professional__organisation",
         "invitations__expertise",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("f/", include("yhdessa.family_page.urls")),
     path("accessibility/", family_page_views.accessibility, name="accessibility"),
     path("meetings/", include("yhdessa.meetings.urls")),
+    # An invitee's answer by the signed link in the message (no login).
+    path("a/", include("yhdessa.meetings.answer_urls")),
     path("plans/", include("yhdessa.plans.urls")),
     # /healthz and the failed messages (/messages/failed/).
     path("", include("yhdessa.ops.urls")),

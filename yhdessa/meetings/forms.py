@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yhdessa.meetings.models import Invitation
 from yhdessa.meetings.services import (
     FAMILY_ALWAYS_PRESENT,
     MAX_INVITEES,
@@ -105,9 +106,30 @@ class ConveneForm(MeetingTimeForm):
         error_messages={"required": _("Valitse vähintään yksi kutsuttava asiantuntija.")},
     )
 
-    def __init__(self, *args, professionals=(), **kwargs):
+    room = forms.TypedChoiceField(
+        label=_("Tila"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Varattu tila ei voi mennä päällekkäin. Perheen kotona: jätä tyhjäksi."),
+    )
+
+    def __init__(self, *args, professionals=(), rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
+        self.fields["room"].choices = [("", _("Ei tilavarausta (esim. perheen koti)"))] + [
+            (r.pk, f"{r.name} ({r.address}, {r.capacity} hlö)") for r in rooms
+        ]
+        if not rooms:
+            del self.fields["room"]
+        elif self.data.get("room"):
+            # A booked room is the place: the place field may then stay empty.
+            self.fields["place"].required = False
+
+    def clean(self):
+        if self.cleaned_data.get("room") and not self.cleaned_data.get("place"):
+            self.cleaned_data["place"] = "-"  # the service writes the room's name and address
+        return super().clean()
 
     def clean_invitees(self) -> list[str]:
         invitees = self.cleaned_data["invitees"]
@@ -156,3 +178,44 @@ class HeldForm(forms.Form):
         self.fields["attendees"].choices = [
             (str(i.professional_id), i.professional.name) for i in invitations
         ]
+
+
+class AnswerForm(forms.Form):
+    """An invitee's answer: by the link in the message, or in the app."""
+
+    answer = forms.ChoiceField(
+        label=_("Vastauksesi"),
+        choices=Invitation.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Valitse vastaus.")},
+    )
+    proposed_date = forms.DateField(
+        label=_("Ehdottamasi päivä"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    proposed_time = forms.TimeField(
+        label=_("Kellonaika"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    note = forms.CharField(
+        label=_("Viesti koollekutsujalle (vapaaehtoinen)"),
+        max_length=Invitation._meta.get_field("answer_note").max_length,
+        required=False,
+        help_text=_("Ei perheen tunnistetietoja."),
+    )
+
+    def proposed_starts_at(self) -> datetime | None:
+        day, at = self.cleaned_data.get("proposed_date"), self.cleaned_data.get("proposed_time")
+        if not day or not at:
+            return None
+        return timezone.make_aware(datetime.combine(day, at))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == Invitation.Answer.PROPOSED and not (
+            data.get("proposed_date") and data.get("proposed_time")
+        ):
+            self.add_error("proposed_date", _("Kerro, mikä aika sopisi."))
+        return data

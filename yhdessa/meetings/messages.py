@@ -20,6 +20,7 @@ from yhdessa.errors import Conflict
 from yhdessa.families.links import family_address, issue_link, link_url, message_link
 from yhdessa.families.models import Concern, Family
 from yhdessa.formats import time_of_day
+from yhdessa.meetings.answer_links import answer_url
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.notify.models import SECRET_MARK, OutboxMessage
@@ -47,6 +48,7 @@ def _message_texts(
     name: str,
     note: str = "",
     family_link: str = "",
+    answer_link: str = "",
 ) -> tuple[str, str, Attachment]:
     with translation.override(language):
         when = timezone.localtime(meeting.starts_at)
@@ -64,6 +66,7 @@ def _message_texts(
             "invitations": invitations,
             "site_url": settings.SITE_URL,
             "family_link": family_link,
+            "answer_link": answer_link,
         }
         subject = str(SUBJECTS[kind]) % context
         body = render_to_string("meetings/invitation.txt", context)
@@ -105,9 +108,9 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
     if withdrawn and kind != Kind.CANCELLATION:
         return
     invitations = list(
-        meeting.invitations.select_related("professional__user").prefetch_related(
-            "professional__expertise"
-        )
+        meeting.invitations.exclude(status=Invitation.Status.WITHDRAWN)
+        .select_related("professional__user")
+        .prefetch_related("professional__expertise")
     )
     _queue_professional_messages(meeting, invitations, kind, note)
     family_told = False if withdrawn else _queue_family_message(meeting, invitations, kind, note)
@@ -223,22 +226,27 @@ def _queue_professional_messages(
     note: str,
     *,
     with_calendar: bool = True,
+    recipients_list: list[Invitation] | None = None,
 ) -> None:
     """Each invitee's message by the channels of the team's practice that
-    reach them, in their own language."""
+    reach them, in their own language, with the link to answer it.
+    ``recipients_list`` is whom the message lists, when not only these."""
+    listed = invitations if recipients_list is None else recipients_list
     for invitation in invitations:
         professional = invitation.professional
         channels = professional_channels(meeting, professional)
         language = language_of(professional.user)
+        answer_link = answer_url(invitation) if kind != Kind.CANCELLATION else ""
         if Channel.EMAIL in channels:
             subject, body, attachment = _message_texts(
-                invitations,
+                listed,
                 meeting,
                 kind=kind,
                 language=language,
                 to_family=False,
                 name=professional.name,
                 note=note,
+                answer_link=answer_link,
             )
             queue_message(
                 kind=kind,
@@ -252,7 +260,8 @@ def _queue_professional_messages(
                 professional_id=professional.pk,
             )
         if Channel.SMS in channels:
-            link = f"{settings.SITE_URL.rstrip('/')}/meetings/{meeting.pk}/"
+            # The answer link works without logging in; a cancellation links the meeting.
+            link = answer_link or f"{settings.SITE_URL.rstrip('/')}/meetings/{meeting.pk}/"
             queue_message(
                 channel=Channel.SMS,
                 kind=kind,
@@ -276,7 +285,7 @@ def _queue_reminders(meeting: Meeting) -> None:
         return
     invitations = list(
         meeting.invitations.select_related("professional__user").exclude(
-            status=Invitation.Status.ABSENT
+            status__in=[Invitation.Status.ABSENT, Invitation.Status.WITHDRAWN]
         )
     )
     _queue_professional_messages(meeting, invitations, Kind.REMINDER, "", with_calendar=False)

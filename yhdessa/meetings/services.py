@@ -25,12 +25,20 @@ from yhdessa.formats import day_and_time
 from yhdessa.meetings.messages import queue_meeting_messages
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.meetings.queries import busy_meetings, invitable_professionals, previous_meeting
-from yhdessa.meetings.warnings import double_booking, double_booking_text, kept_on_move
+from yhdessa.meetings.warnings import (
+    away,
+    away_text,
+    double_booking,
+    double_booking_text,
+    kept_on_move,
+)
 from yhdessa.network.models import Professional
 from yhdessa.network.practice import practice_warnings, team_warnings
 from yhdessa.network.queries import team_for
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.privacy import check_no_identity_codes, identity_code_errors
+from yhdessa.scheduling.availability import busy_by_person
+from yhdessa.scheduling.rooms import book_room, bookable_room, move_booking, release_room
 
 MAX_INVITEES = 15
 PLACE_MAX_LENGTH = Meeting._meta.get_field("place").max_length
@@ -69,14 +77,38 @@ def _check_time_and_place(
 check_time_and_place = _check_time_and_place
 
 
-def _double_booking_warnings(busy: list[tuple[Professional, Meeting]]) -> list[str]:
-    return [double_booking_text(person.name, meeting.starts_at) for person, meeting in busy]
+def _double_booking_warnings(busy: list[tuple[Professional, Meeting]], away_now) -> list[str]:
+    return [double_booking_text(person.name, meeting.starts_at) for person, meeting in busy] + [
+        away_text(person.name, starts_at) for person, starts_at in away_now
+    ]
 
 
-def _stored_warnings(breaches, busy: list[tuple[Professional, Meeting]]) -> list[dict]:
+def _stored_warnings(breaches, busy: list[tuple[Professional, Meeting]], away_now=()) -> list[dict]:
     """What the meeting keeps of the warnings: codes, written out when shown."""
-    return [b.as_json() for b in breaches] + [
-        double_booking(person.name, meeting.starts_at) for person, meeting in busy
+    return (
+        [b.as_json() for b in breaches]
+        + [double_booking(person.name, meeting.starts_at) for person, meeting in busy]
+        + [away(person.name, starts_at) for person, starts_at in away_now]
+    )
+
+
+def _away(people, busy, *, starts_at: datetime, duration_minutes: int, exclude=None, team=None):
+    """Who of these people is away then for a reason other than a meeting:
+    an absence, their own calendar, a standing team's session, a poll's
+    held time. A session of the team being booked does not count."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    in_meetings = {person.pk for person, _meeting in busy}
+    other = busy_by_person(
+        set(people) - in_meetings,
+        start=starts_at,
+        end=ends_at,
+        exclude_meeting=exclude,
+        exclude_team=team.pk if team is not None else None,
+    )
+    away_ids = {pid for pid, times in other.items() if times}
+    return [
+        (person, starts_at)
+        for person in Professional.objects.filter(pk__in=away_ids).order_by("name")
     ]
 
 
@@ -98,6 +130,8 @@ def convene_meeting(
     team_id: int | None = None,
     confirm_practice_exceptions: bool = True,
     confirm_double_booking: bool = False,
+    room_id: int | None = None,
+    session_starts_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Meeting:
     """Convene a meeting from a team (the municipality's first unless chosen):
@@ -113,6 +147,11 @@ def convene_meeting(
     # A closed concern, or a family that withdrew its consent, gets no meeting.
     refuse_if_not_open(concern.pk)
     now = now or timezone.now()
+    room = None
+    if room_id:
+        # The room's name and address are the meeting's place.
+        room = bookable_room(convener, concern.family.municipality_id, room_id)
+        place = room.place_text
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
     )
@@ -165,8 +204,11 @@ def convene_meeting(
     busy = busy_meetings(
         people, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=duration_minutes)
     )
-    if busy and not confirm_double_booking:
-        raise DoubleBooked(_double_booking_warnings(busy))
+    away_now = _away(
+        people, busy, starts_at=starts_at, duration_minutes=duration_minutes, team=team
+    )
+    if (busy or away_now) and not confirm_double_booking:
+        raise DoubleBooked(_double_booking_warnings(busy, away_now))
     meeting = Meeting.objects.create(
         concern=concern,
         convener=convener,
@@ -174,10 +216,13 @@ def convene_meeting(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
-        practice_warnings=_stored_warnings(warnings, busy),
+        practice_warnings=_stored_warnings(warnings, busy, away_now),
         # Convened after a held meeting of the concern: its follow-up.
         follows=previous_meeting(concern),
+        session_starts_at=session_starts_at,
     )
+    if room is not None:
+        book_room(meeting, room)
     Invitation.objects.bulk_create(
         Invitation(meeting=meeting, professional=invitable[pk]) for pk in unique_ids
     )
@@ -257,20 +302,32 @@ def reschedule_meeting(
         ends_at=starts_at + timedelta(minutes=duration_minutes),
         exclude=meeting.pk,
     )
-    if busy and not confirm_double_booking:
-        raise DoubleBooked(_double_booking_warnings(busy))
+    away_now = _away(
+        people,
+        busy,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        exclude=meeting.pk,
+        team=meeting.team,
+    )
+    if (busy or away_now) and not confirm_double_booking:
+        raise DoubleBooked(_double_booking_warnings(busy, away_now))
     meeting = _bump_sequence(
         meeting,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
         practice_warnings=kept_on_move(meeting.practice_warnings)
-        + _stored_warnings(warnings, busy),
+        + _stored_warnings(warnings, busy, away_now),
         # The family's answer was to the old time: it answers the new one.
         family_answer="",
         family_answer_note="",
         family_answered_at=None,
     )
+    # The room moves with the meeting, or the move is refused.
+    move_booking(meeting)
+    # Everyone answers the new time afresh.
+    meeting.invitations.update(answer="", answer_note="", proposed_starts_at=None, answered_at=None)
     queue_meeting_messages(meeting, OutboxMessage.Kind.UPDATE)
     return meeting
 
@@ -286,6 +343,7 @@ def cancel_meeting(
     check_no_identity_codes(note=note)
     meeting = _lock_scheduled(actor, meeting, seen_sequence)
     meeting = _bump_sequence(meeting, status=Meeting.Status.CANCELLED)
+    release_room(meeting)
     queue_meeting_messages(meeting, OutboxMessage.Kind.CANCELLATION, note=note)
     return meeting
 

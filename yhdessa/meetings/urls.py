@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:pk>/reschedule/", views.meeting_reschedule, name="reschedule"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/called/<int:invitation_pk>/", views.meeting_called, name="called"),
+    path("<int:pk>/answer/", views.meeting_answer, name="answer"),
+    path(
+        "<int:pk>/substitute/<int:invitation_pk>/",
+        views.meeting_substitute,
+        name="substitute",
+    ),
 ]

@@ -15,7 +15,13 @@ from yhdessa.accounts.two_factor import has_app
 from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound, PracticeNotKept
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings import dashboard
-from yhdessa.meetings.forms import CancelForm, ConveneForm, HeldForm, RescheduleForm
+from yhdessa.meetings.answers import (
+    answer_in_app,
+    invite_substitute,
+    open_for_answers,
+    substitutes,
+)
+from yhdessa.meetings.forms import AnswerForm, CancelForm, ConveneForm, HeldForm, RescheduleForm
 from yhdessa.meetings.messages import to_call
 from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.queries import (
@@ -218,27 +224,60 @@ def _people_rows(
     return sorted(rows, key=lambda row: (not row[1], row[0].name))
 
 
+def _invitee_rows(meeting, invitations, messages_out, *, is_convener: bool) -> list[dict]:
+    """Each invitee with their latest message's delivery, their answer and,
+    for a decline the convener can still fill, the free substitutes."""
+    latest = {}
+    for m in messages_out:
+        if m.professional_id and not m.to_family and m.kind != "notice":
+            latest[m.professional_id] = m
+    open_meeting = open_for_answers(meeting)
+    return [
+        {
+            "invitation": i,
+            "message": latest.get(i.professional_id),
+            "substitutes": substitutes(meeting, i)
+            if is_convener
+            and open_meeting
+            and i.answer == i.Answer.DECLINED
+            and i.status == i.Status.INVITED
+            else [],
+        }
+        for i in invitations
+    ]
+
+
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.read_meeting(request.user, pk)
     notes = {n.area_id: n for n in meeting.star_notes.all()}
+    is_convener = access.is_convener(request.user, meeting)
+    invitations = list(meeting.invitations.all())
+    messages_out = list(meeting.messages.select_related("professional").order_by("pk"))
+    mine = next((i for i in invitations if i.professional.user_id == request.user.pk), None)
     return render(
         request,
         "meetings/detail.html",
         {
             "meeting": meeting,
+            "invitees": _invitee_rows(meeting, invitations, messages_out, is_convener=is_convener),
+            "my_invitation": mine,
+            "answer_form": AnswerForm(initial={"answer": mine.answer or None})
+            if mine and open_for_answers(meeting) and mine.status == mine.Status.INVITED
+            else None,
+            "room_booking": getattr(meeting, "room_booking", None),
             "concern": meeting.concern,
             "family": meeting.concern.family,
-            "is_convener": access.is_convener(request.user, meeting),
+            "is_convener": is_convener,
             "warning_groups": warning_groups(meeting.practice_warnings),
             "why_label": access.Why(access.reason_for_meeting(request.user, meeting)).label,
             "star_any": bool(notes),
-            "messages_out": meeting.messages.select_related("professional").order_by("pk"),
+            "messages_out": messages_out,
             "star": [(area, notes.get(area.pk)) for area in StarArea.objects.all()],
             "plan": getattr(meeting, "plan", None),
             "started": meeting.starts_at <= timezone.now(),
             "took_part": access.took_part(request.user, meeting),
-            "to_call": to_call(meeting, list(meeting.invitations.all()))
+            "to_call": to_call(meeting, [i for i in invitations if i.status != "withdrawn"])
             if meeting.status == Meeting.Status.SCHEDULED
             else [],
         },
@@ -260,6 +299,58 @@ def meeting_called(request: HttpRequest, pk: int, invitation_pk: int) -> HttpRes
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#to-call")
+
+
+@login_required
+@require_POST
+def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed-in invitee answers on the meeting page."""
+    meeting = access.read_meeting(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer_in_app(
+                actor=request.user,
+                meeting=meeting,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+                proposed_starts_at=form.proposed_starts_at(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except Conflict as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Vastauksesi on välitetty koollekutsujalle."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#my-answer")
+
+
+@login_required
+@require_POST
+def meeting_substitute(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """One click: the substitute gets the invitation, the others the new list."""
+    meeting = _convener_meeting(request, pk)
+    professional_id = object_id(request.POST.get("professional"))
+    try:
+        substitute = invite_substitute(
+            actor=request.user,
+            meeting=meeting,
+            invitation_id=invitation_pk,
+            professional_id=professional_id or 0,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s on kutsuttu sijaiseksi; muut saavat päivitetyn kutsun.")
+            % {"name": substitute.professional.name},
+        )
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
 
 
 def _convener_meeting(request: HttpRequest, pk: int):

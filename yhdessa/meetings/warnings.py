@@ -16,6 +16,8 @@ from yhdessa.formats import day_and_time
 from yhdessa.network.practice import Breach, Topic
 
 DOUBLE_BOOKED = "double_booked"
+# Away then: an absence, the person's own calendar, a standing team's session.
+AWAY = "away"
 BOOKING = "booking"
 
 # Headings of the meeting page, in the order shown.
@@ -39,8 +41,20 @@ def double_booking_text(name: str, starts_at: datetime) -> str:
     }
 
 
+def away(name: str, starts_at: datetime) -> dict:
+    """The stored form of 'this person was invited at a time they are away'."""
+    return {"code": AWAY, "params": {"name": name, "when": starts_at.isoformat()}}
+
+
+def away_text(name: str, starts_at: datetime) -> str:
+    return _("%(name)s ei ole vapaana (%(when)s): poissaolo, oma kalenteri tai tiimin istunto.") % {
+        "name": name,
+        "when": day_and_time(starts_at),
+    }
+
+
 def _topic(item) -> str:
-    if isinstance(item, dict) and item.get("code") == DOUBLE_BOOKED:
+    if isinstance(item, dict) and item.get("code") in (DOUBLE_BOOKED, AWAY):
         return BOOKING
     if isinstance(item, dict) and "code" in item:
         return Breach(item["code"]).topic
@@ -55,6 +69,8 @@ def warning_text(item) -> str:
     try:
         if item.get("code") == DOUBLE_BOOKED:
             return double_booking_text(params["name"], datetime.fromisoformat(params["when"]))
+        if item.get("code") == AWAY:
+            return away_text(params["name"], datetime.fromisoformat(params["when"]))
         return str(Breach(item["code"], params))
     except (KeyError, TypeError, ValueError):
         return str(item.get("text") or item.get("code") or "")

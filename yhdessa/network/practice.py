@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from yhdessa.formats import time_of_day
 from yhdessa.network.models import Expertise, InvitationPractice
+from yhdessa.network.working_days import is_working_day
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,26 @@ def windows_of(practice: InvitationPractice) -> list[Window]:
 
 
 def subtract_working_days(day: date, count: int) -> date:
-    """The date ``count`` working days (Mon-Fri) before ``day``."""
+    """The date ``count`` working days before ``day``: Mon-Fri, less the
+    Finnish public holidays."""
     while count > 0:
         day -= timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             count -= 1
+    return day
+
+
+def earliest_meeting_day(practice: InvitationPractice | None, today: date) -> date | None:
+    """The first day whose request deadline has not passed today (None: the
+    practice sets no deadline)."""
+    if practice is None or practice.deadline_rule == InvitationPractice.DeadlineRule.NONE:
+        return None
+    day = today
+    for _offset in range(400):
+        deadline = request_deadline(practice, day)
+        if deadline is None or deadline >= today:
+            return day
+        day += timedelta(days=1)
     return day
 
 
@@ -228,6 +244,8 @@ def next_slots(
     found: list[datetime] = []
     for offset in range(0, 120):
         day = today + timedelta(days=offset)
+        if not is_working_day(day):
+            continue
         deadline = request_deadline(practice, day)
         if deadline is not None and today > deadline:
             continue

@@ -32,3 +32,11 @@ def previous_working_day(day: date) -> date:
     while not is_working_day(day):
         day -= timedelta(days=1)
     return day
+
+
+def holidays_between(start: date, end: date) -> frozenset[date]:
+    """The public holidays from ``start`` to ``end`` (inclusive)."""
+    days: set[date] = set()
+    for year in range(start.year, end.year + 1):
+        days |= _holidays(year)
+    return frozenset(d for d in days if start <= d <= end)

@@ -31,7 +31,8 @@ def test_an_sms_practice_sends_each_invitee_an_sms(network):
     meeting = meeting_for(network, invitees=("mikko", "olli"))
     assert professional_messages(meeting) == [("Mikko Harju", "sms"), ("Olli Puhelin", "sms")]
     sms = OutboxMessage.objects.filter(channel="sms", to_family=False).first()
-    assert sms.recipient == "+358400000000" and f"/meetings/{meeting.pk}/" in sms.body
+    # The answer link: the invitee answers without logging in.
+    assert sms.recipient == "+358400000000" and "/a/" in sms.body
     assert len(sms.body) <= 459
 
 

@@ -1,0 +1,76 @@
+"""The invitee's answer page, opened from the signed link in the message:
+no login. It shows only what the invitation itself said (time, place,
+convener), never the family, so a forwarded link leaks nothing about them."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yhdessa.accounts.services import language_of
+from yhdessa.errors import Conflict
+from yhdessa.meetings.answers import answer_invitation, invitation_for_token, open_for_answers
+from yhdessa.meetings.forms import AnswerForm
+from yhdessa.web import add_service_errors
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = invitation_for_token(token)
+    if found is None:
+        return _private(render(request, "meetings/answer_invalid.html", status=404))
+    if "django_language" not in request.COOKIES:
+        translation.activate(language_of(found.professional.user))
+    meeting = found.meeting
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        initial={"answer": found.answer or None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_invitation(
+                invitation=found,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+                proposed_starts_at=form.proposed_starts_at(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Kiitos, vastauksesi on välitetty koollekutsujalle."))
+            return _private(redirect(request.path))
+        found.refresh_from_db()
+    return _private(
+        render(
+            request,
+            "meetings/answer.html",
+            {
+                "invitation": found,
+                "meeting": meeting,
+                "form": form,
+                "open": open_for_answers(meeting) and found.status != "withdrawn",
+                "now": timezone.now(),
+            },
+        )
+    )
+
+
+def parse_local(date_value, time_value) -> datetime | None:
+    if not date_value or not time_value:
+        return None
+    return timezone.make_aware(datetime.combine(date_value, time_value))
