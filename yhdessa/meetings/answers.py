@@ -214,12 +214,14 @@ def invite_substitute(
     everyone else (and the family) the updated list."""
     access.require_convener(actor, meeting)
     meeting = (
-        Meeting.objects.select_for_update().select_related("concern", "team").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("concern", "team")
+        .get(pk=meeting.pk)
     )
     if not open_for_answers(meeting):
         raise Conflict(_("Sijaisen voi kutsua vain tulevaan, sovittuun tapaamiseen."))
     declined = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("professional", "expertise")
         .filter(pk=invitation_id, meeting=meeting)
         .first()
