@@ -836,3 +836,29 @@ def require_keeps_login_of(actor, professional: Professional) -> None:
         raise PermissionDenied(
             _("Tämän käyttäjän kirjautumista voi muuttaa vain järjestelmän pääkäyttäjä.")
         )
+
+
+# ---- scheduling: own availability, rooms ------------------------------------
+
+
+def require_own_availability(actor) -> Professional:
+    """A professional keeps only their own absences and calendar."""
+    return require_professional(
+        actor, _("Vain verkoston aktiivinen ammattilainen voi merkitä poissaoloja.")
+    )
+
+
+def rooms_managed_by(actor):
+    """The rooms a coordinator keeps: their own municipality's (a system
+    administrator: every municipality's)."""
+    from yhdessa.scheduling.models import Room
+
+    if is_system_admin(actor):
+        return Room.objects.all()
+    town = coordinated_municipality_id(actor)
+    return Room.objects.filter(municipality_id=town) if town else Room.objects.none()
+
+
+def require_rooms_manager(actor) -> int:
+    """A coordinator manages the rooms of their own municipality."""
+    return require_coordinator(actor)

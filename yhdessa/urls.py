@@ -28,6 +28,9 @@ urlpatterns = [
     path("meetings/", include("yhdessa.meetings.urls")),
     # An invitee's answer by the signed link in the message (no login).
     path("a/", include("yhdessa.meetings.answer_urls")),
+    # Availability, rooms and polls; /p/ is a poll's answer link (no login).
+    path("scheduling/", include("yhdessa.scheduling.urls")),
+    path("p/", include("yhdessa.scheduling.poll_public_urls")),
     path("plans/", include("yhdessa.plans.urls")),
     # /healthz and the failed messages (/messages/failed/).
     path("", include("yhdessa.ops.urls")),

@@ -32,6 +32,9 @@ from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.meetings.models import Meeting
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
+from yhdessa.scheduling.models import PollVote
+from yhdessa.scheduling.poll_views import answers_from, option_rows
+from yhdessa.scheduling.polls import family_polls, vote
 from yhdessa.web import add_service_errors, object_id
 
 
@@ -49,7 +52,7 @@ def with_link(view):
     the family's language unless the reader chose another."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, token: str, meeting_pk: int | None = None):
+    def wrapper(request: HttpRequest, token: str, meeting_pk: int | None = None, **extra):
         link = open_link(token)
         meeting = None
         if link is not None and meeting_pk is not None:
@@ -61,7 +64,7 @@ def with_link(view):
             translation.activate(link.family.language)
             request.LANGUAGE_CODE = link.family.language
         args = (link,) if meeting is None else (link, meeting)
-        return _private(view(request, *args))
+        return _private(view(request, *args, **extra))
 
     return wrapper
 
@@ -95,6 +98,7 @@ def _page(request, link, *, answer_forms=None, feedback_forms=None, status=200):
         )
     _log(link)
     upcoming = [m for m in meetings if m.may_answer]
+    open_polls = [(poll, option_rows(poll, None)) for poll in family_polls(link.family)]
     return render(
         request,
         "family_page/home.html",
@@ -103,6 +107,8 @@ def _page(request, link, *, answer_forms=None, feedback_forms=None, status=200):
             "token": request.resolver_match.kwargs["token"],
             "meetings": meetings,
             "upcoming": upcoming,
+            "polls": open_polls,
+            "poll_choices": PollVote.Answer.choices,
             "withdrawn": link.family.concerns.filter(consent_withdrawn_at__isnull=False).exists(),
         },
         status=status,
@@ -174,6 +180,25 @@ def feedback(request: HttpRequest, link, meeting) -> HttpResponse:
             )
             return _back(request, meeting)
     return _page(request, link, feedback_forms={meeting.pk: form})
+
+
+@require_POST
+@with_link
+def poll_answer(request: HttpRequest, link, poll_pk: str) -> HttpResponse:
+    """The family answers a poll of candidate times on its own page."""
+    pk = object_id(poll_pk)
+    poll = family_polls(link.family).filter(pk=pk).first() if pk else None
+    if poll is None:
+        messages.error(request, _("Aikakysely on jo päättynyt."))
+        return _page(request, link)
+    try:
+        vote(poll=poll, answers=answers_from(request.POST, poll))
+    except (ValidationError, Conflict) as error:
+        messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        return _page(request, link)
+    messages.success(request, _("Kiitos! Työntekijä valitsee ajan ja lähettää kutsun."))
+    token = request.resolver_match.kwargs["token"]
+    return redirect(reverse("family_page:home", args=[token]) + f"#poll-{poll.pk}")
 
 
 @require_http_methods(["GET", "HEAD"])

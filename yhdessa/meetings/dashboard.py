@@ -173,3 +173,25 @@ def _plan(meeting: Meeting):
         return meeting.plan
     except ObjectDoesNotExist:
         return None
+
+
+def open_polls(user):
+    """The open polls the user is asked in, and those they sent."""
+    from yhdessa.scheduling.models import Poll
+
+    professional = access.acting_professional(user)
+    if professional is None:
+        return [], []
+    # One query for both (the prefetches run only when there is a poll).
+    polls = list(
+        Poll.objects.filter(
+            Q(invitees=professional) | Q(convener=professional), status=Poll.Status.OPEN
+        )
+        .select_related("convener", "concern__family")
+        .prefetch_related("options__votes")
+        .distinct()
+        .order_by("created_at")[:40]
+    )
+    asked = [p for p in polls if p.convener_id != professional.pk]
+    own = [p for p in polls if p.convener_id == professional.pk]
+    return asked, own

@@ -144,6 +144,41 @@ def convene_meeting(
     unless ``confirm_double_booking``.
     """
     convener = access.require_may_convene(actor, concern)
+    return convene_as(
+        convener,
+        concern=concern,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        invitee_ids=invitee_ids,
+        team_id=team_id,
+        confirm_practice_exceptions=confirm_practice_exceptions,
+        confirm_double_booking=confirm_double_booking,
+        room_id=room_id,
+        session_starts_at=session_starts_at,
+        now=now,
+    )
+
+
+@transaction.atomic
+def convene_as(
+    convener: Professional,
+    *,
+    concern: Concern,
+    starts_at: datetime,
+    duration_minutes: int,
+    place: str,
+    invitee_ids: list[int],
+    team_id: int | None = None,
+    confirm_practice_exceptions: bool = True,
+    confirm_double_booking: bool = False,
+    room_id: int | None = None,
+    session_starts_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """The convening itself, for a convener whose right the caller checked
+    (convene_meeting; the guidance service booking a session place for the
+    worker it hands the family to)."""
     # A closed concern, or a family that withdrew its consent, gets no meeting.
     refuse_if_not_open(concern.pk)
     now = now or timezone.now()

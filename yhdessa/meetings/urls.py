@@ -5,6 +5,7 @@ from yhdessa.meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("convene/<int:concern_pk>/", views.convene, name="convene"),
+    path("convene/<int:concern_pk>/session/", views.book_session_place, name="book_session"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/held/", views.meeting_held, name="held"),
     path("<int:pk>/star/", views.star_notes, name="star"),

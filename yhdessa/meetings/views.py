@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,6 +45,12 @@ from yhdessa.network.queries import teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import STAR_NOTE_MAX_LENGTH, record_star_notes
+from yhdessa.scheduling.models import PollVote
+from yhdessa.scheduling.poll_views import option_rows
+from yhdessa.scheduling.rooms import rooms_bookable_by
+from yhdessa.scheduling.search import SlotRequest
+from yhdessa.scheduling.search import find as find_slots_for
+from yhdessa.scheduling.sessions import book_session, free_sessions
 from yhdessa.web import add_service_errors, object_id
 
 START_PAGE_FAMILIES = 50
@@ -59,12 +66,15 @@ def home(request: HttpRequest) -> HttpResponse:
     led_total = led_all.count() if len(led) == START_PAGE_FAMILIES else len(led)
     meetings = list(dashboard.open_meetings(user))
     waiting = list(dashboard.concerns_waiting(user))
+    asked, own_polls = dashboard.open_polls(user)
     access.log_list(
         user,
         [(p.meeting.concern.family_id, access.Why.LEAD) for p in led]
         + [(m.concern.family_id, access.list_reason(user, m)) for m in meetings]
-        + [(c.family_id, access.Why.CONVENER) for c in waiting],
+        + [(c.family_id, access.Why.CONVENER) for c in waiting]
+        + [(p.concern.family_id, access.Why.CONVENER) for p in own_polls],
     )
+    me = access.acting_professional(user)
     return render(
         request,
         "meetings/home.html",
@@ -73,6 +83,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "led_total": led_total,
             "meetings": meetings,
             "waiting": waiting,
+            # Polls others ask me in name no family: only the times.
+            "asked_polls": [(p, option_rows(p, me.pk)) for p in asked] if me else [],
+            "own_polls": own_polls,
+            "poll_choices": PollVote.Answer.choices,
             "now": timezone.now(),
             "today": timezone.localdate(),
             "has_2fa": has_app(user),
@@ -107,17 +121,27 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "duration_minutes": getattr(practice, "default_duration_minutes", 90),
         "once": new_form_token(),
     }
+    rooms = list(rooms_bookable_by(me, concern.family.municipality_id))
     # A suggested slot (chip) without JavaScript submits the whole form: the
-    # page comes back with the time filled in and every choice kept.
-    choosing_slot = request.method == "POST" and "slot" in request.POST
+    # page comes back with the time filled in, its covers ticked and every
+    # choice kept. "Find" submits it too, to search with the choices made.
+    finding = request.method == "POST" and "find" in request.POST
+    choosing_slot = request.method == "POST" and "slot" in request.POST or finding
     if choosing_slot:
         initial.update(
-            {k: request.POST[k] for k in ("place", "duration_minutes") if request.POST.get(k)}
+            {
+                k: request.POST[k]
+                for k in ("place", "duration_minutes", "room")
+                if request.POST.get(k)
+            }
         )
-    if slot := _slot(request.POST.get("slot") or request.GET.get("slot")):
+    slot, covers = _slot_and_covers(request.POST.get("slot") or request.GET.get("slot"))
+    if slot:
         initial.update(date=slot.date(), time=slot.time())
     posted = request.method == "POST" and not choosing_slot
-    form = ConveneForm(request.POST if posted else None, professionals=people, initial=initial)
+    form = ConveneForm(
+        request.POST if posted else None, professionals=people, rooms=rooms, initial=initial
+    )
     warnings: list = []
     booked: list[str] = []
     if posted and form.is_valid():
@@ -137,6 +161,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
                     team_id=team.pk if team else None,
                     confirm_practice_exceptions=data["acknowledge"],
                     confirm_double_booking=data["confirm_booking"],
+                    room_id=data.get("room"),
                 ),
             )
             if meeting is None:
@@ -152,8 +177,11 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         pk
         for i in request.POST.getlist("invitees") or request.GET.getlist("invitees")
         if (pk := object_id(i)) is not None
-    }
+    } | covers
     team_people = {p.pk for p in people} if team else set()
+    found = None
+    if finding or request.GET.get("find"):
+        found = _find_slots(request, concern, me, team, people, chosen, ticked)
     context = {
         "concern": concern,
         "team": team,
@@ -173,10 +201,46 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "booked": booked,
         "expertise": Expertise.objects.all(),
         "chosen": chosen,
-        "people": _people_rows(people, chosen, request, team, previous),
+        "people": _people_rows(people, chosen, request, team, previous, covers),
+        "found": found,
+        "sessions": free_sessions(team) if team and team.books_sessions else [],
+        "week": request.POST.get("week") or request.GET.get("week") or "",
     }
     template = "meetings/partials/people.html" if request.htmx else "meetings/convene.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def book_session_place(request: HttpRequest, concern_pk: int) -> HttpResponse:
+    """Book the family into a standing team's session: the next free place."""
+    concern = access.read_concern(request.user, concern_pk, action=access.Action.CONVENE)
+    session = _slot(request.POST.get("session"))
+
+    def work() -> str | None:
+        try:
+            meeting = book_session(
+                actor=request.user,
+                concern=concern,
+                team_id=object_id(request.POST.get("team")) or 0,
+                session_starts_at=session,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except Conflict as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Paikka on varattu; kutsut lähtevät tiimille ja perheelle.")
+            )
+            return reverse("meetings:detail", args=[meeting.pk])
+        return None
+
+    if session is not None and (location := submit_once(request, "session", work)):
+        return redirect(location)
+    if session is None:
+        messages.error(request, _("Istuntoa ei löydy tiimin tulevista ajoista."))
+    return redirect("meetings:convene", concern_pk=concern.pk)
 
 
 def _slot(value: str | None) -> datetime | None:
@@ -184,6 +248,42 @@ def _slot(value: str | None) -> datetime | None:
     try:
         return timezone.localtime(datetime.fromisoformat(value)) if value else None
     except (ValueError, OverflowError):
+        return None
+
+
+def _slot_and_covers(value: str | None) -> tuple[datetime | None, set[int]]:
+    """A found slot's chip sends its start and who covers it: "start|1,2"."""
+    start, _sep, people = (value or "").partition("|")
+    covers = {pk for v in people.split(",") if (pk := object_id(v)) is not None}
+    return _slot(start), covers
+
+
+def _find_slots(request, concern, me, team, people, chosen, ticked):
+    """The slot finder with the page's choices: the chosen expertise, the
+    ticked people (required), the room and the length; a week when asked."""
+    source = request.POST if request.method == "POST" else request.GET
+    week = parse_date(source.get("week") or "") if source.get("week") else None
+    day_from = week - timedelta(days=week.weekday()) if week else None
+    duration = object_id(source.get("duration_minutes")) or (
+        team.practice.default_duration_minutes if team and hasattr(team, "practice") else 90
+    )
+    try:
+        return find_slots_for(
+            SlotRequest(
+                needs=sorted(chosen),
+                required=ticked & {p.pk for p in people},
+                room_id=object_id(source.get("room")),
+                duration_minutes=duration,
+                day_from=day_from,
+                day_to=day_from + timedelta(days=6) if day_from else None,
+            ),
+            convener=me,
+            team=team,
+            invitable=people,
+            municipality_id=concern.family.municipality_id,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return None
 
 
@@ -205,12 +305,13 @@ def _time_change(form, change) -> tuple[object | None, list[str], list[str]]:
 
 
 def _people_rows(
-    people, chosen: set[str], request: HttpRequest, team=None, previous=None
+    people, chosen: set[str], request: HttpRequest, team=None, previous=None, covers=()
 ) -> list[tuple]:
     """Team members with the chosen expertise first; ticked boxes stay ticked.
     A follow-up starts with the previous meeting's participants ticked; a
     standing team's always-invited roles start ticked otherwise."""
     selected = set(request.POST.getlist("invitees") or request.GET.getlist("invitees"))
+    selected |= {str(pk) for pk in covers}
     first_view = not selected and request.method == "GET" and not request.htmx
     if first_view and previous is not None:
         selected = {str(pk) for pk in previous_participants(previous)}

@@ -207,12 +207,14 @@ class Poll(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("varattu aika (min)"))
     place = models.CharField(_("paikka"), max_length=200)
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("tila"),
     )
-    status = models.CharField(
-        _("tila"), max_length=20, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField(_("tila"), max_length=20, choices=Status.choices, default=Status.OPEN)
     meeting = models.OneToOneField(
         "meetings.Meeting",
         on_delete=models.SET_NULL,

@@ -54,6 +54,18 @@ class SlotAnswer:
         """Who covers which expertise at a slot, by name."""
         return [(self.expertise.get(c, c), self.people[p]) for c, p in slot.cover.items()]
 
+    @property
+    def slot_rows(self) -> list[dict]:
+        """Each slot with who covers what, for the page's chips."""
+        return [
+            {
+                "slot": slot,
+                "covers": self.cover_rows(slot),
+                "cover_ids": ",".join(str(p) for p in dict.fromkeys(slot.cover.values())),
+            }
+            for slot in self.slots
+        ]
+
     def reason_texts(self) -> list[str]:
         if self.explanation is None:
             return []

@@ -22,6 +22,13 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
   date.value = chip.getAttribute("data-slot-date");
   time.value = chip.getAttribute("data-slot-time");
+  // A found slot names who covers each expertise: they are ticked too.
+  (chip.getAttribute("data-cover") || "").split(",").forEach(function (pk) {
+    var box = pk && form.querySelector("input[name=invitees][value='" + pk + "']");
+    if (box) {
+      box.checked = true;
+    }
+  });
   document.querySelectorAll("[data-slot-date]").forEach(function (other) {
     other.setAttribute("aria-pressed", other === chip ? "true" : "false");
   });

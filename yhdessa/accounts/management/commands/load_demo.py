@@ -30,6 +30,7 @@ from yhdessa.network.models import (
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.plans.models import JointPlan
 from yhdessa.plans.services import record_plan, record_star_notes
+from yhdessa.scheduling.models import Absence, Room
 
 PASSWORD = "yhdessa-demo"
 S = Organisation.Sector
@@ -136,6 +137,15 @@ PEOPLE = [
         ["parish_family_work"],
     ),
     (
+        None,
+        "Sari Virtanen",
+        "perheohjaaja",
+        0,
+        "Järvelä",
+        "sari.virtanen@jarviseutu.example",
+        ["family_guide"],
+    ),
+    (
         "convener2",
         "Eeva Kallio",
         "terveydenhoitaja",
@@ -173,6 +183,15 @@ PEOPLE = [
     ),
 ]
 
+
+# Kymenlaakso's Yhdessä-tiimi: which families benefit (seed 002, in brief).
+BENEFITS = [
+    "Perhe tunnistaa ongelman tai muutostavoitteen.",
+    "Perhe pystyy pohtimaan omaa toimintaansa.",
+    "Perhe haluaa katsoa asiaa eri näkökulmista.",
+    "Perhe on motivoitunut ja sillä on voimavaroja muutokseen.",
+    "Perhe uskoo, että asioihin voi vaikuttaa.",
+]
 
 # Who can log in: the Makefile's `make run` banner names the same (a test checks both).
 DEMO_USERS = ["convener", "lead", "convener2", "coordinator", "guidance"]
@@ -266,7 +285,19 @@ class Command(BaseCommand):
         )
         # Koivuranta runs the Kymenlaakso model: a standing Yhdessä-tiimi.
         team2.kind, team2.target_max_child_age = FamilyCentreTeam.Kind.STANDING, 8
-        team2.save(update_fields=["kind", "target_max_child_age"])
+        # Two families a session, 45 minutes each; the seed's five signs of a
+        # family that benefits, as the booker's checklist.
+        team2.session_capacity, team2.session_family_minutes = 2, 45
+        team2.benefit_criteria = "\n".join(BENEFITS)
+        team2.save(
+            update_fields=[
+                "kind",
+                "target_max_child_age",
+                "session_capacity",
+                "session_family_minutes",
+                "benefit_criteria",
+            ]
+        )
         for code, kind in [
             ("family_guide", "core"),
             ("family_counselling", "core"),
@@ -300,6 +331,7 @@ class Command(BaseCommand):
         if not Family.objects.filter(municipality=towns["Järvelä"]).exists():
             self._stories(people)
         self._family_door(towns["Järvelä"])
+        self._scheduling(people, towns, team1)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready. Users: {', '.join(DEMO_USERS)}; password {PASSWORD}"
@@ -373,6 +405,54 @@ class Command(BaseCommand):
         family = Family.objects.filter(alias="Perhe K", municipality=town).first()
         if family and not FamilyLink.objects.filter(token_hash=token_hash(DEMO_FAMILY_TOKEN)):
             FamilyLink.objects.create(family=family, token_hash=token_hash(DEMO_FAMILY_TOKEN))
+
+    def _scheduling(self, people, towns, team1) -> None:
+        """Rooms, and absences that make a week impossible to show why:
+        the team's only family counsellor is at a training on the first
+        Thursday the practice's deadline still allows (the one after next)."""
+        kielo, _ = Room.objects.get_or_create(
+            municipality=towns["Järvelä"],
+            name="Neuvotteluhuone Kielo",
+            defaults={
+                "address": "Perhekeskus Järvelä, Kirkkotie 3",
+                "capacity": 8,
+                "accessibility": "Esteetön sisäänkäynti ja hissi; lasten leikkinurkkaus.",
+            },
+        )
+        kielo.teams.set([team1])
+        Room.objects.get_or_create(
+            municipality=towns["Järvelä"],
+            name="Neuvolan ryhmähuone",
+            defaults={
+                "address": "Järvelän neuvola, Koulutie 5",
+                "capacity": 12,
+                "accessibility": "Esteetön; induktiosilmukka.",
+            },
+        )
+        Room.objects.get_or_create(
+            municipality=towns["Koivuranta"],
+            name="Koivurannan neuvolan kokoushuone",
+            defaults={"address": "Koivurannan neuvola, Rantatie 1", "capacity": 8},
+        )
+        today = timezone.localdate()
+        training_day = today + timedelta(days=(3 - today.weekday()) % 7 + 14)
+        for name, kind, starts, ends, weekdays in (
+            ("Antti Rinne", Absence.Kind.TRAINING, training_day, training_day, []),
+            # Part-time: Fridays off for the rest of the season.
+            ("Heidi Mäkelä", Absence.Kind.PART_TIME, today, today + timedelta(days=180), [4]),
+            (
+                "Leena Koivisto",
+                Absence.Kind.HOLIDAY,
+                training_day + timedelta(days=21),
+                training_day + timedelta(days=25),
+                [],
+            ),
+        ):
+            Absence.objects.get_or_create(
+                professional=people[name],
+                kind=kind,
+                defaults={"starts_on": starts, "ends_on": ends, "weekdays": weekdays},
+            )
 
     def _user(
         self, username: str, name: str, town: Municipality, role: str = User.Role.PROFESSIONAL
