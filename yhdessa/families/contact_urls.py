@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:pk>/", views.contact_detail, name="detail"),
     path("<str:pk>/hand-over/", views.contact_hand_over, name="hand_over"),
     path("<str:pk>/close/", views.contact_close, name="close"),
+    path("<str:pk>/session/", views.contact_book_session, name="book_session"),
 ]

@@ -1,6 +1,6 @@
 """The family's contact page (public) and the guidance service's inbox."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,8 +18,15 @@ from django.views.decorators.http import require_POST
 from yhdessa import access
 from yhdessa.errors import Conflict
 from yhdessa.families import contacts as rules
-from yhdessa.families.forms import CloseContactForm, ContactForm, HandOverForm, PhoneContactForm
+from yhdessa.families.forms import (
+    CloseContactForm,
+    ContactForm,
+    HandOverForm,
+    PhoneContactForm,
+    SessionBookingForm,
+)
 from yhdessa.families.models import Contact
+from yhdessa.formats import day_and_time
 from yhdessa.idempotency import new_form_token, submit_once
 from yhdessa.network.models import Municipality
 from yhdessa.network.working_days import add_working_days
@@ -215,8 +222,17 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return _detail(request, _contact(request, pk))
 
 
-def _detail(request, contact, *, hand_over=None, close=None) -> HttpResponse:
+def _sessions(town: int) -> list:
+    """The free places of the municipality's standing teams' sessions."""
+    from yhdessa.network.queries import teams_of
+    from yhdessa.scheduling.sessions import free_sessions
+
+    return [s for team in teams_of(town) if team.books_sessions for s in free_sessions(team)]
+
+
+def _detail(request, contact, *, hand_over=None, close=None, session=None) -> HttpResponse:
     town = contact.family.municipality_id
+    sessions = _sessions(town) if contact.state == Contact.State.NEW else []
     return render(
         request,
         "families/contact_detail.html",
@@ -226,8 +242,50 @@ def _detail(request, contact, *, hand_over=None, close=None) -> HttpResponse:
             "today": timezone.localdate(),
             "hand_over": hand_over or HandOverForm(municipality_id=town),
             "close": close or CloseContactForm(),
+            "session_form": session or SessionBookingForm(municipality_id=town, sessions=sessions)
+            if sessions or session
+            else None,
+            "session_teams": {s.team.pk: s.team for s in sessions}.values(),
         },
     )
+
+
+@login_required
+@require_POST
+def contact_book_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """The guidance service books the family into a standing team's session
+    and hands the contact to the worker who stays its contact person."""
+    from yhdessa.scheduling.sessions import book_contact_into_session
+
+    contact = _contact(request, pk)
+    town = contact.family.municipality_id
+    form = SessionBookingForm(request.POST, municipality_id=town, sessions=_sessions(town))
+    if form.is_valid():
+        team_id, _sep, start = form.cleaned_data["session"].partition("|")
+        try:
+            meeting = book_contact_into_session(
+                actor=request.user,
+                contact=contact,
+                team_id=object_id(team_id) or 0,
+                professional_id=form.cleaned_data["professional"].pk,
+                session_starts_at=datetime.fromisoformat(start),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect("contact:detail", contact.pk)
+        else:
+            messages.success(
+                request,
+                _("Perhe on varattu istuntoon %(when)s; %(name)s on perheen yhteyshenkilö.")
+                % {
+                    "when": day_and_time(meeting.starts_at),
+                    "name": form.cleaned_data["professional"].name,
+                },
+            )
+            return redirect("contact:inbox")
+    return _detail(request, contact, session=form)
 
 
 @login_required

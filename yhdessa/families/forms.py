@@ -1,5 +1,5 @@
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from yhdessa.families import contacts as contact_rules
@@ -12,6 +12,7 @@ from yhdessa.families.services import (
     SUMMARY_MAX,
     check_concern_input,
 )
+from yhdessa.formats import time_of_day
 from yhdessa.network.models import FamilyCentreArea, Municipality, Professional
 
 
@@ -344,6 +345,27 @@ class HandOverForm(forms.Form):
         self.fields["professional"].label_from_instance = lambda p: (
             f"{p.name}, {p.title}" if p.title else p.name
         )
+
+
+class SessionBookingForm(HandOverForm):
+    """Hand the contact to a worker and book the family into a standing
+    team's session in one step."""
+
+    session = forms.ChoiceField(
+        label=_("Istunto"), error_messages={"required": _("Valitse istunto.")}
+    )
+
+    def __init__(self, *args, sessions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].label = _("Perheen yhteyshenkilö (saa tiedon ja huolen)")
+        self.fields["session"].choices = [
+            (
+                f"{s.team.pk}|{s.starts_at.isoformat()}",
+                f"{s.team.name}: {formats.date_format(timezone.localtime(s.starts_at), 'D j.n.Y')} "
+                f"{time_of_day(timezone.localtime(s.starts_at), timezone.localtime(s.ends_at))}",
+            )
+            for s in sessions
+        ]
 
 
 class CloseContactForm(forms.Form):
