@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from conftest import concern_for, next_thursday_at
@@ -130,7 +131,7 @@ def test_only_the_polls_convener_decides_and_an_outsider_sees_nothing(client, ne
     client.force_login(network.convener2)
     assert client.get(reverse("scheduling:poll", args=[poll.pk])).status_code == 404
     client.post(reverse("scheduling:poll_decide", args=[poll.pk]), {"option": option.pk})
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         decide_poll(actor=network.member, poll=poll, option_id=option.pk)
     assert Meeting.objects.count() == 0
     poll.refresh_from_db()

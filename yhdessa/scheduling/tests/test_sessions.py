@@ -42,10 +42,8 @@ def standing(network):
 @pytest.mark.django_db
 def test_the_next_free_place_is_booked_and_the_core_roles_invited(client, network, standing):
     first = sessions(standing)[0]
-    assert [
-        p.strftime("%H:%M")
-        for p in map(lambda d: d.astimezone(first.starts_at.tzinfo), first.places)
-    ] == ["13:00", "13:45"]
+    tz = first.starts_at.tzinfo
+    assert [p.astimezone(tz).strftime("%H:%M") for p in first.places] == ["13:00", "13:45"]
     client.force_login(network.convener)
     concern = concern_for(network.convener)
     page = client.get(reverse("meetings:convene", args=[concern.pk]))
