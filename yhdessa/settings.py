@@ -274,6 +274,10 @@ CALENDAR_READ_SECONDS = env.int("CALENDAR_READ_SECONDS", default=3600)
 CALENDAR_READ_TIMEOUT = env.float("CALENDAR_READ_TIMEOUT", default=10.0)
 CALENDAR_MAX_BYTES = env.int("CALENDAR_MAX_BYTES", default=2_000_000)
 CALENDAR_ALLOW_PRIVATE_HOSTS = env.bool("CALENDAR_ALLOW_PRIVATE_HOSTS", default=False)
+# Calendar replies: when set, invitations name this address as the organiser,
+# and `manage.py read_calendar_replies` reads the answers from its Maildir.
+CALENDAR_REPLY_ADDRESS = env.str("CALENDAR_REPLY_ADDRESS", default="")
+CALENDAR_REPLY_MAILDIR = env.str("CALENDAR_REPLY_MAILDIR", default="")
 # Answer links in invitations and polls are signed and expire after this many days.
 ANSWER_LINK_DAYS = env.int("ANSWER_LINK_DAYS", default=60)
 # Where the accessibility statement's feedback goes (and the address it names).

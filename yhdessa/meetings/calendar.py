@@ -47,7 +47,12 @@ def meeting_ics(
     event.add("location", meeting.place)
     event.add("description", description)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organiser_email = meeting.convener.email or settings.DEFAULT_FROM_EMAIL
+    # Calendar replies (iTIP REPLY) go to the organiser: to the site's own
+    # reply mailbox where one is set up (read by read_calendar_replies),
+    # otherwise to the convener.
+    organiser_email = (
+        settings.CALENDAR_REPLY_ADDRESS or meeting.convener.email or settings.DEFAULT_FROM_EMAIL
+    )
     event.add("organizer", _address(organiser_email, meeting.convener.name))
     for invitation in meeting.invitations.all() if invitations is None else invitations:
         if invitation.professional.email:

@@ -115,6 +115,51 @@ def _family_token(site: Site) -> str:
     return token
 
 
+def _answer_token(site: Site) -> str:
+    """Mikko's answer link to the scheduled meeting."""
+    from yhdessa.meetings.answer_links import answer_token
+
+    return answer_token(site.scheduled.invitations.get(professional=site.network.people["mikko"]))
+
+
+def _room(site: Site):
+    """A room with a long name and accessibility notes, for the team."""
+    from yhdessa.scheduling.models import Room
+
+    room, _created = Room.objects.get_or_create(
+        municipality=site.network.town,
+        name="Perhekeskuksen neuvotteluhuone Kielo",
+        defaults={
+            "address": "Kirkkotie 3, 2. kerros",
+            "capacity": 8,
+            "accessibility": "Esteetön sisäänkäynti pihan puolelta; induktiosilmukka.",
+        },
+    )
+    return room
+
+
+def _poll(site: Site):
+    """An open poll of three times for the scheduled family, Mikko and Leena asked."""
+    from conftest import next_thursday_at
+    from yhdessa.scheduling.models import Poll
+    from yhdessa.scheduling.polls import create_poll
+
+    return Poll.objects.first() or create_poll(
+        actor=site.network.convener,
+        concern=site.scheduled.concern,
+        starts=[next_thursday_at(8, weeks=w) for w in (5, 6, 7)],
+        duration_minutes=90,
+        place="Perhekeskus",
+        invitee_ids=[site.network.people["mikko"].pk, site.network.people["leena"].pk],
+    )
+
+
+def _poll_token(site: Site) -> str:
+    from yhdessa.scheduling.polls import poll_token
+
+    return poll_token(_poll(site), site.network.people["mikko"])
+
+
 def _contact(site: Site):
     """A family's own contact with a long word, in the coordinator's inbox."""
     from yhdessa.families.contacts import submit_contact
@@ -181,6 +226,22 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "family_page:answer": [{"token": _family_token(site), "meeting_pk": site.scheduled.pk}],
         "family_page:feedback": [{"token": _family_token(site), "meeting_pk": site.held.pk}],
         "family_page:plan_pdf": [{"token": _family_token(site), "meeting_pk": site.held.pk}],
+        "meetings:answer": [{"pk": site.scheduled.pk}],  # POSTs: 405 on GET
+        "meetings:substitute": [
+            {"pk": site.scheduled.pk, "invitation_pk": site.scheduled.invitations.first().pk}
+        ],
+        "meetings:book_session": [{"concern_pk": site.scheduled.concern_id}],
+        "answer:invitation": [{"token": _answer_token(site)}],
+        "scheduling:remove_absence": [{"pk": 1}],  # a POST: 405 on GET
+        "scheduling:room_edit": [{"pk": _room(site).pk}],
+        "scheduling:poll_new": [{"concern_pk": site.scheduled.concern_id}],
+        "scheduling:poll": [{"pk": _poll(site).pk}],
+        "scheduling:poll_vote": [{"pk": _poll(site).pk}],  # POSTs: 405 on GET
+        "scheduling:poll_decide": [{"pk": _poll(site).pk}],
+        "scheduling:poll_cancel": [{"pk": _poll(site).pk}],
+        "poll_public:answer": [{"token": _poll_token(site)}],
+        "family_page:poll": [{"token": _family_token(site), "poll_pk": _poll(site).pk}],
+        "contact:book_session": [{"pk": _contact(site).pk}],
         "network:reference_edit": [
             {"kind": kind, "pk": model.objects.order_by("pk").first().pk}
             for kind, (model, _title) in REFERENCE_LISTS.items()
