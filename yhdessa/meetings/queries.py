@@ -12,7 +12,6 @@ from yhdessa.network.queries import professionals_with_expertise, team_for
 # The longest meeting (the model's check constraint): how far back an
 # overlapping meeting can start.
 MAX_DURATION = timedelta(minutes=480)
-HORIZON = timedelta(days=120)
 
 
 def _scheduled_with(ids: set[int], *, starts_at: datetime, ends_at: datetime):
@@ -47,18 +46,6 @@ def busy_meetings(
         people = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
         found += [(p, meeting) for p in people if p.pk in ids]
     return sorted(found, key=lambda row: (row[0].name, row[1].starts_at))
-
-
-def busy_times(professional_ids, *, now: datetime) -> list[tuple[datetime, datetime]]:
-    """The scheduled meetings of these people from now to the slot finder's
-    horizon, as (start, end): what a free slot must not overlap."""
-    ids = set(professional_ids)
-    if not ids:
-        return []
-    meetings = _scheduled_with(ids, starts_at=now, ends_at=now + HORIZON).only(
-        "starts_at", "duration_minutes"
-    )
-    return sorted((m.starts_at, m.ends_at) for m in meetings)
 
 
 def invitable_professionals(

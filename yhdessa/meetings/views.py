@@ -26,7 +26,6 @@ from yhdessa.meetings.forms import AnswerForm, CancelForm, ConveneForm, HeldForm
 from yhdessa.meetings.messages import to_call
 from yhdessa.meetings.models import Meeting
 from yhdessa.meetings.queries import (
-    busy_times,
     invitable_professionals,
     previous_meeting,
     previous_participants,
@@ -40,7 +39,7 @@ from yhdessa.meetings.services import (
 )
 from yhdessa.meetings.warnings import breach_groups, warning_groups
 from yhdessa.network.models import Expertise
-from yhdessa.network.practice import describe_practice, describe_team, next_slots
+from yhdessa.network.practice import describe_practice, describe_team
 from yhdessa.network.queries import teams_of
 from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
@@ -190,12 +189,8 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "form": form,
         "previous": previous,
         "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),
-        "slots": next_slots(
-            practice,
-            now=timezone.now(),
-            busy=busy_times({me.pk} | team_people | ticked, now=timezone.now()),
-        )
-        if practice
+        "slots": _free_team_slots(concern, me, team, people, team_people | ticked)
+        if practice and not (team and team.books_sessions)
         else [],
         "warning_groups": breach_groups(warnings),
         "booked": booked,
@@ -256,6 +251,24 @@ def _slot_and_covers(value: str | None) -> tuple[datetime | None, set[int]]:
     start, _sep, people = (value or "").partition("|")
     covers = {pk for v in people.split(",") if (pk := object_id(v)) is not None}
     return _slot(start), covers
+
+
+def _free_team_slots(concern, me, team, people, everyone) -> list[datetime]:
+    """The team's next windows when all of these people are free by every
+    source of busy time (meetings, absences, own calendars, sessions, polls)."""
+    answer = find_slots_for(
+        SlotRequest(
+            needs=[],
+            required=everyone & {p.pk for p in people},
+            duration_minutes=team.practice.default_duration_minutes,
+            why_not=False,
+        ),
+        convener=me,
+        team=team,
+        invitable=people,
+        municipality_id=concern.family.municipality_id,
+    )
+    return [timezone.localtime(slot.starts_at) for slot in answer.slots]
 
 
 def _find_slots(request, concern, me, team, people, chosen, ticked):

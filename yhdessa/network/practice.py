@@ -225,42 +225,6 @@ def describe_practice(practice: InvitationPractice) -> list[str]:
     return lines
 
 
-def next_slots(
-    practice: InvitationPractice | None,
-    *,
-    now: datetime,
-    count: int = 3,
-    busy: list[tuple[datetime, datetime]] = (),
-) -> list[datetime]:
-    """The next window starts that keep the practice and overlap none of the
-    ``busy`` intervals (for the practice's default duration): a slot offered
-    as free has nobody booked."""
-    if practice is None:
-        return []
-    windows = windows_of(practice)
-    if not windows:
-        return []
-    today = timezone.localtime(now).date()
-    found: list[datetime] = []
-    for offset in range(0, 120):
-        day = today + timedelta(days=offset)
-        if not is_working_day(day):
-            continue
-        deadline = request_deadline(practice, day)
-        if deadline is not None and today > deadline:
-            continue
-        for w in windows:
-            if w.weekday != day.weekday():
-                continue
-            start = timezone.make_aware(datetime.combine(day, w.starts))
-            end = start + timedelta(minutes=practice.default_duration_minutes)
-            if start > now and not any(b < end and start < e for b, e in busy):
-                found.append(start)
-        if len(found) >= count:
-            break
-    return sorted(found)[:count]
-
-
 def team_warnings(
     team, *, invitee_codes: list[set[str]], birth_years: list[int], today: date
 ) -> list[Breach]:

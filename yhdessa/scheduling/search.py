@@ -41,6 +41,8 @@ class SlotRequest:
     day_from: date | None = None
     day_to: date | None = None
     count: int = 3
+    # Explain an empty answer (costs a few more searches).
+    why_not: bool = True
 
 
 @dataclass
@@ -189,7 +191,7 @@ def find(request: SlotRequest, **context) -> SlotAnswer:
     else:
         slots = finder.find_slots(search)
         explanation = None
-        if not slots:
+        if not slots and request.why_not:
             today = timezone.localtime(search.start).date()
             explanation = finder.explain(
                 search, day_from=today, day_to=today + timedelta(days=HORIZON_DAYS - 1)

@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 
 from yhdessa.network.models import InvitationPractice
 from yhdessa.network.practice import (
-    next_slots,
+    earliest_meeting_day,
     practice_warnings,
     request_deadline,
     subtract_working_days,
+    windows_of,
 )
+from yhdessa.network.working_days import holidays_between, is_working_day
+from yhdessa.scheduling import finder
 
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 
@@ -29,12 +32,13 @@ def test_previous_week_deadline_is_that_weekday_of_the_week_before(meeting_day, 
 
 @given(meeting_day=days, n=st.integers(0, 20))
 def test_working_days_deadline_leaves_n_working_days(meeting_day, n):
-    """From the deadline up to the day before the meeting there are n working days."""
+    """From the deadline up to the day before the meeting there are n working
+    days (Mon-Fri less the public holidays)."""
     deadline = subtract_working_days(meeting_day, n)
     span = [deadline + timedelta(days=i) for i in range((meeting_day - deadline).days)]
-    assert len([d for d in span if d.weekday() < 5]) == n
+    assert len([d for d in span if is_working_day(d)]) == n
     if n:
-        assert deadline.weekday() < 5
+        assert is_working_day(deadline)
 
 
 def test_the_example_of_the_handbook():
@@ -64,9 +68,25 @@ def test_every_suggested_slot_keeps_the_practice(now, weekday, hour, rule):
         practice=practice, weekday=weekday, starts=time(hour), ends=time(hour + 2)
     )
     now = timezone.make_aware(now)
-    slots = next_slots(practice, now=now)
+    today = timezone.localtime(now).date()
+    # The slot finder with the practice's own rules and nobody busy.
+    slots = [
+        s.starts_at
+        for s in finder.find_slots(
+            finder.Search(
+                start=now,
+                duration=timedelta(minutes=120),
+                needs=[],
+                windows=windows_of(practice),
+                earliest_day=earliest_meeting_day(practice, today),
+                holidays=holidays_between(today, today + timedelta(days=130)),
+                tz=timezone.get_current_timezone(),
+            )
+        )
+    ]
     assert len(slots) == 3
     for slot in slots:
+        assert is_working_day(timezone.localtime(slot).date())
         assert slot > now
         assert (
             practice_warnings(
