@@ -182,17 +182,17 @@ def convene_as(
     # A closed concern, or a family that withdrew its consent, gets no meeting.
     refuse_if_not_open(concern.pk)
     now = now or timezone.now()
+    # With existing early or special support, the family's own network is
+    # invited instead of the family centre team.
+    team = None if concern.existing_support else team_for(concern.family.municipality_id, team_id)
     room = None
     if room_id:
         # The room's name and address are the meeting's place.
-        room = bookable_room(convener, concern.family.municipality_id, room_id)
+        room = bookable_room(convener, concern.family.municipality_id, room_id, team)
         place = room.place_text
     starts_at, place, errors = _check_time_and_place(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, now=now
     )
-    # With existing early or special support, the family's own network is
-    # invited instead of the family centre team.
-    team = None if concern.existing_support else team_for(concern.family.municipality_id, team_id)
     if team_id and team is None and not concern.existing_support:
         errors["team"] = _("Tiimiä ei löydy perheen kunnasta.")
     unique_ids = list(dict.fromkeys(invitee_ids))

@@ -120,7 +120,7 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "duration_minutes": getattr(practice, "default_duration_minutes", 90),
         "once": new_form_token(),
     }
-    rooms = list(rooms_bookable_by(me, concern.family.municipality_id))
+    rooms = list(rooms_bookable_by(me, concern.family.municipality_id, team))
     # A suggested slot (chip) without JavaScript submits the whole form: the
     # page comes back with the time filled in, its covers ticked and every
     # choice kept. "Find" submits it too, to search with the choices made.

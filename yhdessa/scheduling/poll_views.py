@@ -76,7 +76,7 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
     chosen = object_id(request.POST.get("team") or request.GET.get("team"))
     team = next((t for t in teams if t.pk == chosen), teams[0] if teams else None)
     people = list(invitable_professionals(concern=concern, team=team).exclude(pk=me.pk))
-    rooms = list(rooms_bookable_by(me, concern.family.municipality_id))
+    rooms = list(rooms_bookable_by(me, concern.family.municipality_id, team))
     source = request.POST if request.method == "POST" else None
     initial_starts = request.GET.getlist("start")
     form = PollForm(

@@ -91,9 +91,10 @@ def create_poll(
     convener = access.require_may_convene(actor, concern)
     refuse_if_not_open(concern.pk)
     now = now or timezone.now()
+    team = None if concern.existing_support else team_for(concern.family.municipality_id, team_id)
     room = None
     if room_id:
-        room = bookable_room(convener, concern.family.municipality_id, room_id)
+        room = bookable_room(convener, concern.family.municipality_id, room_id, team)
         place = room.place_text
     starts = sorted({timezone.make_aware(s) if timezone.is_naive(s) else s for s in starts})
     errors: dict[str, str] = {}
@@ -108,7 +109,6 @@ def create_poll(
         )
         for key, message in time_errors.items():
             errors.setdefault("starts" if key == "starts_at" else key, message)
-    team = None if concern.existing_support else team_for(concern.family.municipality_id, team_id)
     unique_ids = list(dict.fromkeys(invitee_ids))
     invitable = {
         p.pk: p

@@ -20,19 +20,25 @@ from yhdessa.scheduling.models import Room, RoomBooking
 ROOM_TAKEN = "room_never_double_booked"
 
 
-def rooms_bookable_by(professional: Professional, municipality_id: int) -> QuerySet[Room]:
+def rooms_bookable_by(
+    professional: Professional, municipality_id: int, team=None
+) -> QuerySet[Room]:
     """The municipality's rooms in use that this professional may book: open
-    to all, or to a team they belong to."""
+    to all, kept for a team they belong to, or kept for the team they are
+    convening (a local worker convening the family centre team books its room)."""
+    rule = Q(teams__isnull=True) | Q(teams__members=professional)
+    if team is not None:
+        rule |= Q(teams=team)
     return (
         Room.objects.filter(municipality_id=municipality_id, is_active=True)
-        .filter(Q(teams__isnull=True) | Q(teams__members=professional))
+        .filter(rule)
         .distinct()
         .order_by("name")
     )
 
 
-def bookable_room(professional: Professional, municipality_id: int, room_id) -> Room:
-    room = rooms_bookable_by(professional, municipality_id).filter(pk=room_id).first()
+def bookable_room(professional: Professional, municipality_id: int, room_id, team=None) -> Room:
+    room = rooms_bookable_by(professional, municipality_id, team).filter(pk=room_id).first()
     if room is None:
         raise ValidationError(
             {"room": _("Tilaa ei löydy tai sinulla ei ole oikeutta varata sitä.")}

@@ -147,3 +147,11 @@ def test_two_conveners_confirming_the_same_room_at_once_one_wins(network, room):
                 "SELECT count(*) FROM pg_constraint WHERE conname = 'room_never_double_booked'"
             )
             assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_a_teams_room_is_booked_by_whoever_convenes_that_team(network, room):
+    # Sanna is a local worker, not a member: convening the team, she books its room.
+    room.teams.set([network.team])
+    meeting = _convene(network, room, next_thursday_at(8))
+    assert meeting.room_booking.room == room

@@ -436,6 +436,33 @@ class Command(BaseCommand):
         )
         today = timezone.localdate()
         training_day = today + timedelta(days=(3 - today.weekday()) % 7 + 14)
+        if not Family.objects.filter(alias="Perhe S").exists():
+            # A meeting four weeks ahead in Kielo: an invitee can decline by
+            # the link in their message and a substitute (Sari, also a family
+            # guide) is invited in one click.
+            convener = people["Sanna Lehtola"].user
+            concern = raise_concern(
+                actor=convener,
+                alias="Perhe S",
+                children_birth_years=[today.year - 6],
+                email="perhe.s@koti.example",
+                language="fi",
+                channel="local_worker",
+                topic_codes=["parent_coping"],
+                summary="Isä toivoo tukea arjen rutiineihin muuton jälkeen.",
+                consent=True,
+                existing_support=False,
+            )
+            convene_meeting(
+                actor=convener,
+                concern=concern,
+                starts_at=self._at(training_day + timedelta(days=14), time(8)),
+                duration_minutes=90,
+                place="",
+                invitee_ids=[people[n].pk for n in ("Mikko Harju", "Leena Koivisto")],
+                room_id=kielo.pk,
+                confirm_double_booking=True,
+            )
         for name, kind, starts, ends, weekdays in (
             ("Antti Rinne", Absence.Kind.TRAINING, training_day, training_day, []),
             # Part-time: Fridays off for the rest of the season.
