@@ -183,9 +183,14 @@ class HeldForm(forms.Form):
 class AnswerForm(forms.Form):
     """An invitee's answer: by the link in the message, or in the app."""
 
+    # In the answerer's own words; the meeting page shows them in the third person.
     answer = forms.ChoiceField(
         label=_("Vastauksesi"),
-        choices=Invitation.Answer.choices,
+        choices=[
+            (Invitation.Answer.ACCEPTED, _("Tulen")),
+            (Invitation.Answer.DECLINED, _("En pääse")),
+            (Invitation.Answer.PROPOSED, _("Ehdotan toista aikaa")),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Valitse vastaus.")},
     )
