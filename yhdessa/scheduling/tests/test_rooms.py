@@ -155,3 +155,38 @@ def test_a_teams_room_is_booked_by_whoever_convenes_that_team(network, room):
     room.teams.set([network.team])
     meeting = _convene(network, room, next_thursday_at(8))
     assert meeting.room_booking.room == room
+
+
+@pytest.mark.django_db
+def test_the_coordinator_keeps_only_their_own_towns_rooms(client, network, room):
+    from django.urls import reverse
+
+    client.force_login(network.coordinator)
+    page = client.get(reverse("scheduling:rooms"))
+    assert room.name in page.content.decode()
+    response = client.post(
+        reverse("scheduling:room_new"),
+        {
+            "name": "Neuvolan ryhmähuone",
+            "address": "Koulutie 5",
+            "capacity": "12",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    added = Room.objects.get(name="Neuvolan ryhmähuone")
+    assert added.municipality == network.town
+    bad = client.post(reverse("scheduling:room_new"), {"name": "", "address": "x", "capacity": "0"})
+    assert bad.status_code == 200 and Room.objects.count() == 2
+    # Another town's coordinator cannot open or change it; a professional has no rooms page.
+    client.force_login(network.coordinator2)
+    assert client.get(reverse("scheduling:room_edit", args=[room.pk])).status_code == 404
+    client.post(
+        reverse("scheduling:room_edit", args=[room.pk]),
+        {"name": "Kaapattu", "address": "x", "capacity": "3"},
+    )
+    assert client.get(reverse("scheduling:rooms")).context["rooms"].count() == 0
+    client.force_login(network.convener)
+    assert client.get(reverse("scheduling:rooms")).status_code == 403
+    room.refresh_from_db()
+    assert room.name == "Perhekeskuksen neuvotteluhuone"
