@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -200,6 +200,13 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "found": found,
         "sessions": free_sessions(team) if team and team.books_sessions else [],
         "week": request.POST.get("week") or request.GET.get("week") or "",
+        "family_rows": [
+            {
+                "i": i,
+                **{k: request.POST.get(f"family_{k}_{i}", "") for k in ("day", "from", "to")},
+            }
+            for i in range(FAMILY_TIME_ROWS)
+        ],
     }
     template = "meetings/partials/people.html" if request.htmx else "meetings/convene.html"
     return render(request, template, context)
@@ -271,6 +278,27 @@ def _free_team_slots(concern, me, team, people, everyone) -> list[datetime]:
     return [timezone.localtime(slot.starts_at) for slot in answer.slots]
 
 
+FAMILY_TIME_ROWS = 3
+
+
+def _family_times(source) -> list[tuple[datetime, datetime]] | None:
+    """The times the family said suit it (a day and hours, up to three rows);
+    None when it said none. A half-filled or reversed row is left out."""
+    found = []
+    for i in range(FAMILY_TIME_ROWS):
+        day = parse_date(source.get(f"family_day_{i}") or "")
+        starts = parse_time(source.get(f"family_from_{i}") or "")
+        ends = parse_time(source.get(f"family_to_{i}") or "")
+        if day and starts and ends and starts < ends:
+            found.append(
+                (
+                    timezone.make_aware(datetime.combine(day, starts)),
+                    timezone.make_aware(datetime.combine(day, ends)),
+                )
+            )
+    return found or None
+
+
 def _find_slots(request, concern, me, team, people, chosen, ticked):
     """The slot finder with the page's choices: the chosen expertise, the
     ticked people (required), the room and the length; a week when asked."""
@@ -284,6 +312,7 @@ def _find_slots(request, concern, me, team, people, chosen, ticked):
         return find_slots_for(
             SlotRequest(
                 needs=sorted(chosen),
+                family_times=_family_times(source),
                 required=ticked & {p.pk for p in people},
                 room_id=object_id(source.get("room")),
                 duration_minutes=duration,
