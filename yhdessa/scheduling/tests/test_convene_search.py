@@ -2,6 +2,8 @@
 finds the earliest times with who covers what, a week says why it is
 impossible, the family's own times narrow the search, a chip fills the time."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
