@@ -16,6 +16,7 @@ from yhdessa.api.auth import BearerToken
 from yhdessa.api.family_door import router as family_door_router
 from yhdessa.api.reference import CodeOut
 from yhdessa.api.reference import router as reference_router
+from yhdessa.api.scheduling import router as scheduling_router
 from yhdessa.errors import Conflict, DoubleBooked, IdentifyingDataFound
 from yhdessa.families.models import Concern
 from yhdessa.families.services import close_concern, raise_concern, withdraw_consent
@@ -39,6 +40,7 @@ api = NinjaAPI(
 )
 api.add_router("", reference_router)  # code lists: reference.py
 api.add_router("", family_door_router)  # contacts, family links, feedback: family_door.py
+api.add_router("", scheduling_router)  # availability, slots, polls, answers, rooms: scheduling.py
 
 ERRORS = {
     400: s.ErrorOut,
