@@ -19,6 +19,7 @@ from yhdessa.network.practice import earliest_meeting_day, windows_of
 from yhdessa.network.working_days import holidays_between
 from yhdessa.scheduling import finder
 from yhdessa.scheduling.availability import HORIZON_DAYS, busy_by_person, room_busy
+from yhdessa.scheduling.rooms import bookable_room
 
 MAX_NEEDS = 10
 MAX_FAMILY_TIMES = 10
@@ -112,6 +113,9 @@ def build_search(
         errors["invitees"] = _("Kutsuttavien pitää olla perhekeskustiimin aktiivisia jäseniä.")
     if errors:
         raise ValidationError(errors)
+    if request.room_id:
+        # Only a room the convener may book: another's bookings are not for probing.
+        bookable_room(convener, municipality_id, request.room_id, team)
     # Others of the municipality with the same expertise: suggested when the
     # team's own members cannot make it.
     others = list(

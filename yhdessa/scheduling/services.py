@@ -45,6 +45,8 @@ def add_absence(
         errors["ends_on"] = _("Poissaolo voi olla enintään %(n)d päivää.") % {"n": MAX_ABSENCE_DAYS}
     elif ends_on < today:
         errors["ends_on"] = _("Poissaolo on jo mennyt.")
+    elif starts_on > today + timedelta(days=2 * 366):
+        errors["starts_on"] = _("Poissaolo voi alkaa enintään kahden vuoden päästä.")
     if (from_time is None) != (to_time is None):
         errors["to_time"] = _("Anna sekä alkamis- että päättymiskellonaika, tai ei kumpaakaan.")
     elif from_time is not None and from_time >= to_time:
@@ -137,6 +139,10 @@ def save_room(
         errors["name"] = _("Anna tilalle nimi.")
     if not address:
         errors["address"] = _("Anna tilan osoite.")
+    for field, text in (("name", name), ("address", address), ("accessibility", accessibility)):
+        limit = Room._meta.get_field(field).max_length
+        if len(text) > limit:
+            errors[field] = _("Teksti on liian pitkä (enintään %(n)d merkkiä).") % {"n": limit}
     if not 1 <= (capacity or 0) <= 500:
         errors["capacity"] = _("Henkilömäärän pitää olla 1–500.")
     errors.update(identity_code_errors(name=name, address=address, accessibility=accessibility))

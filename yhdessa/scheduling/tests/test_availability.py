@@ -188,3 +188,26 @@ def test_busy_times_give_no_reasons(network):
     start = timezone.make_aware(datetime.combine(day, time(0)))
     busy = busy_by_person([network.people["mikko"].pk], start=start, end=start + timedelta(days=1))
     assert busy == {network.people["mikko"].pk: [(start, start + timedelta(days=1))]}
+
+
+def test_an_absence_far_ahead_is_refused(network):
+    from django.core.exceptions import ValidationError
+
+    from yhdessa.scheduling.services import add_absence
+
+    far = timezone.localdate() + timedelta(days=3 * 365)
+    with pytest.raises(ValidationError, match="kahden vuoden"):
+        add_absence(actor=network.member, kind="holiday", starts_on=far, ends_on=far)
+    assert Absence.objects.count() == 0
+
+
+def test_the_search_cannot_probe_a_room_one_may_not_book(network):
+    from django.core.exceptions import ValidationError
+
+    from yhdessa.scheduling.models import Room
+
+    other = Room.objects.create(
+        municipality=network.town2, name="Koivurannan sali", address="Tie 2", capacity=20
+    )
+    with pytest.raises(ValidationError, match="Tilaa ei löydy"):
+        _search(network, concern_for(network.convener), room_id=other.pk)

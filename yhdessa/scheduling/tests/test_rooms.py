@@ -190,3 +190,14 @@ def test_the_coordinator_keeps_only_their_own_towns_rooms(client, network, room)
     assert client.get(reverse("scheduling:rooms")).status_code == 403
     room.refresh_from_db()
     assert room.name == "Perhekeskuksen neuvotteluhuone"
+
+
+@pytest.mark.django_db
+def test_a_rooms_texts_keep_their_limits(network):
+    from django.core.exceptions import ValidationError
+
+    from yhdessa.scheduling.services import save_room
+
+    with pytest.raises(ValidationError, match="liian pitkä"):
+        save_room(actor=network.coordinator, name="x" * 201, address="Tie 1", capacity=4)
+    assert Room.objects.count() == 0
