@@ -29,7 +29,6 @@ from yhdessa.web import add_service_errors, object_id
 
 
 class PollForm(forms.Form):
-    starts = forms.CharField(required=False)  # read from the list of datetime-local inputs
     invitees = forms.MultipleChoiceField(
         label=gettext_lazy("Kysyttävät"),
         widget=forms.CheckboxSelectMultiple,

@@ -40,7 +40,11 @@ def test_a_convener_raises_a_concern_and_convenes(browser, live_server, network)
     meeting = Meeting.objects.get(concern=Concern.objects.get(family__alias="Perhe S"))
     assert meeting.starts_at == starts
     assert {i.professional.name for i in meeting.invitations.all()} == {"Mikko Harju"}
-    assert page.get_by_text("odottaa lähetystä").count() == 2  # Mikko and the family
+    sent = page.locator("section", has=page.get_by_role("heading", name="Lähetetyt kutsut"))
+    assert sent.get_by_text("odottaa lähetystä").count() == 2  # Mikko and the family
+    # The invitees' table shows Mikko's delivery and that he has not answered yet.
+    row = page.locator("#invitees tr", has_text="Mikko Harju")
+    assert "odottaa lähetystä" in row.inner_text() and "ei vastausta" in row.inner_text()
 
 
 def test_a_time_against_the_practice_asks_for_confirmation(browser, live_server, network):
