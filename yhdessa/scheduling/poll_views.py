@@ -25,6 +25,7 @@ from yhdessa.network.queries import teams_of
 from yhdessa.scheduling import polls
 from yhdessa.scheduling.models import Poll, PollVote
 from yhdessa.scheduling.rooms import rooms_bookable_by
+from yhdessa.scheduling.search import SlotRequest, find
 from yhdessa.web import add_service_errors, object_id
 
 
@@ -77,15 +78,20 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
     people = list(invitable_professionals(concern=concern, team=team).exclude(pk=me.pk))
     rooms = list(rooms_bookable_by(me, concern.family.municipality_id, team))
     source = request.POST if request.method == "POST" else None
-    initial_starts = request.GET.getlist("start")
+    initial_starts = request.GET.getlist("start") or (
+        [] if source else _found_starts(request, concern, me, team, people)
+    )
+    practice = getattr(team, "practice", None) if team else None
     form = PollForm(
         source,
         people=people,
         rooms=rooms,
         initial={
             "invitees": request.GET.getlist("invitees"),
-            "duration_minutes": object_id(request.GET.get("duration_minutes")) or 90,
-            "place": request.GET.get("place", ""),
+            "duration_minutes": object_id(request.GET.get("duration_minutes"))
+            or getattr(practice, "default_duration_minutes", 90),
+            "place": request.GET.get("place") or ((practice.places or [""])[0] if practice else ""),
+            "room": object_id(request.GET.get("room")),
         },
     )
     starts_values = request.POST.getlist("starts") if source else initial_starts
@@ -120,6 +126,29 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
     )
 
 
+def _found_starts(request, concern, me, team, people) -> list[str]:
+    """Candidate times to start from: the slot search's earliest times for
+    the expertise and the people chosen on the convening page."""
+    ticked = {pk for v in request.GET.getlist("invitees") if (pk := object_id(v))}
+    try:
+        answer = find(
+            SlotRequest(
+                needs=sorted(set(request.GET.getlist("expertise"))),
+                required=ticked & {p.pk for p in people},
+                duration_minutes=object_id(request.GET.get("duration_minutes")) or 90,
+                count=3,
+                why_not=False,
+            ),
+            convener=me,
+            team=team,
+            invitable=people,
+            municipality_id=concern.family.municipality_id,
+        )
+    except ValidationError:
+        return []
+    return [timezone.localtime(s.starts_at).strftime("%Y-%m-%dT%H:%M") for s in answer.slots]
+
+
 def _own_poll(request: HttpRequest, pk: int) -> Poll:
     """The poll of a concern the user may convene for; logged as a read."""
     poll = Poll.objects.filter(pk=pk).first()
@@ -133,7 +162,9 @@ def _own_poll(request: HttpRequest, pk: int) -> Poll:
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poll = _own_poll(request, pk)
     columns, rows = polls.poll_table(poll)
-    best = max(rows, key=lambda r: r.score).option.pk if rows else None
+    # The best time is named only once someone has answered.
+    answered = any(r.counts for r in rows)
+    best = max(rows, key=lambda r: r.score).option.pk if answered else None
     return render(
         request,
         "scheduling/poll.html",
