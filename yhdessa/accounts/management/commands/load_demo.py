@@ -373,7 +373,24 @@ class Command(BaseCommand):
         """The guidance service and two families' own contacts in its inbox
         (one of them late), and Perhe K's link to its own page."""
         guidance = self._user("guidance", "Tiina Neuvonen", town, role=User.Role.GUIDANCE)
+        # The county's one number: the guidance service answers for every
+        # municipality of the wellbeing services county.
+        User.objects.filter(pk=guidance.pk).update(municipality=None, county=town.region)
         if not Contact.objects.exists():
+            # In Koivuranta the guidance service books a Yhdessä-tiimi session.
+            submit_contact(
+                municipality_id=Municipality.objects.get(name="Koivuranta").pk,
+                name="Mira",
+                children_ages=[3],
+                topic_codes=["at_a_loss"],
+                message="Uhmaikäisen kanssa keinot ovat lopussa. Toivoisin, että joku kävisi "
+                "tilannetta läpi kanssamme.",
+                contact_by="phone",
+                phone=demo_phone(92),
+                wants="meeting",
+                consent=True,
+                sender="demo",
+            )
             submit_contact(
                 municipality_id=town.pk,
                 name="Anu",
