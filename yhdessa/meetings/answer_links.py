@@ -33,8 +33,9 @@ def invitation_for_token(token: str) -> Invitation | None:
         pk = int(data["i"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+    # Someone who has left the network answers nothing, by link either.
     return (
         Invitation.objects.select_related("meeting__convener", "meeting__team", "professional")
-        .filter(pk=pk)
+        .filter(pk=pk, professional__is_active=True)
         .first()
     )

@@ -68,7 +68,7 @@ def poll_for_token(token: str) -> tuple[Poll, Professional] | None:
     poll = Poll.objects.select_related("convener").filter(pk=poll_id).first()
     if poll is None:
         return None
-    professional = poll.invitees.filter(pk=professional_id).first()
+    professional = poll.invitees.filter(pk=professional_id, is_active=True).first()
     return (poll, professional) if professional else None
 
 

@@ -197,3 +197,14 @@ def test_only_the_convener_invites_a_substitute(client, network, second_guide):
     )
     assert response.status_code in (403, 404)
     assert not meeting.invitations.filter(professional=second_guide).exists()
+
+
+def test_someone_who_has_left_answers_nothing_by_link(client, network):
+    meeting = meeting_for(network)
+    token = answer_token(_invitation(meeting, "leena", network))
+    leena = network.people["leena"]
+    leena.is_active = False
+    leena.save(update_fields=["is_active"])
+    assert client.get(reverse("answer:invitation", args=[token])).status_code == 404
+    client.post(reverse("answer:invitation", args=[token]), {"answer": "accepted"})
+    assert _invitation(meeting, "leena", network).answer == ""
