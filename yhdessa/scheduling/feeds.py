@@ -558,6 +558,23 @@ def set_calendar_url(professional: Professional, url: str) -> CalendarSource:
     return calendar
 
 
+def forget_upload(professional: Professional) -> int:
+    """Remove the busy times of the uploaded file (the link's stay); returns
+    how many were removed."""
+    with transaction.atomic():
+        calendar = (
+            CalendarSource.objects.select_for_update().filter(professional=professional).first()
+        )
+        if calendar is None:
+            return 0
+        rows = ExternalBusy.objects.filter(professional=professional)
+        removed, _kinds = rows.filter(source=ExternalBusy.Source.UPLOAD).delete()
+        calendar.uploaded_at = None
+        calendar.busy_count = rows.count()
+        calendar.save(update_fields=["uploaded_at", "busy_count"])
+    return removed
+
+
 def read_calendar_url(source: CalendarSource, *, now: datetime | None = None) -> bool:
     """Read the source's link and store its busy times; True when it worked.
     On failure the error code is recorded and the previous times stay."""

@@ -8,6 +8,11 @@ urlpatterns = [
     path("availability/absence/<int:pk>/remove/", views.remove_absence, name="remove_absence"),
     path("availability/calendar/", views.calendar_url, name="calendar_url"),
     path("availability/calendar/upload/", views.calendar_upload, name="calendar_upload"),
+    path(
+        "availability/calendar/upload/forget/",
+        views.calendar_forget_upload,
+        name="calendar_forget_upload",
+    ),
     path("rooms/", views.rooms, name="rooms"),
     path("rooms/new/", views.room_edit, name="room_new"),
     path("rooms/<int:pk>/", views.room_edit, name="room_edit"),

@@ -98,6 +98,15 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def calendar_forget_upload(request: HttpRequest) -> HttpResponse:
+    professional = access.require_own_availability(request.user)
+    feeds.forget_upload(professional)
+    messages.success(request, _("Ladatun tiedoston varatut ajat on poistettu."))
+    return redirect("scheduling:availability")
+
+
+@login_required
 def rooms(request: HttpRequest) -> HttpResponse:
     access.require_rooms_manager(request.user)
     found = access.rooms_managed_by(request.user).prefetch_related("teams").order_by("name")

@@ -211,3 +211,42 @@ def test_the_search_cannot_probe_a_room_one_may_not_book(network):
     )
     with pytest.raises(ValidationError, match="Tilaa ei löydy"):
         _search(network, concern_for(network.convener), room_id=other.pk)
+
+
+ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Testi//FI\r
+BEGIN:VEVENT\r
+UID:1@testi\r
+DTSTAMP:20260101T000000Z\r
+DTSTART:%s\r
+DTEND:%s\r
+SUMMARY:Salainen otsikko\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_an_uploaded_calendar_counts_on_the_page_and_can_be_forgotten(client, network):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    day = timezone.localdate() + timedelta(days=3)
+    stamp = day.strftime("%Y%m%d")
+    data = ICS % (f"{stamp}T080000Z".encode(), f"{stamp}T090000Z".encode())
+    client.force_login(network.member)
+    client.post(
+        reverse("scheduling:calendar_upload"),
+        {"file": SimpleUploadedFile("kalenteri.ics", data, content_type="text/calendar")},
+    )
+    assert ExternalBusy.objects.filter(professional=network.people["mikko"]).count() == 1
+    page = client.get(reverse("scheduling:availability")).content.decode()
+    assert "Salainen otsikko" not in page
+    bad = client.post(
+        reverse("scheduling:calendar_upload"),
+        {"file": SimpleUploadedFile("x.ics", b"not a calendar", content_type="text/calendar")},
+        follow=True,
+    )
+    assert "iCalendar" in bad.content.decode()
+    assert ExternalBusy.objects.count() == 1
+    client.post(reverse("scheduling:calendar_forget_upload"))
+    assert ExternalBusy.objects.count() == 0
