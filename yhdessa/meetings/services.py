@@ -112,6 +112,33 @@ def _away(people, busy, *, starts_at: datetime, duration_minutes: int, exclude=N
     ]
 
 
+def check_invitees(
+    concern: Concern, team, convener: Professional, invitee_ids: list[int]
+) -> tuple[list[int], dict[int, Professional], str | None]:
+    """The invitees as asked (each once), those of them the convener may
+    invite, and what is wrong with the list (None: nothing). Shared by the
+    convening and the polls."""
+    unique_ids = list(dict.fromkeys(invitee_ids))
+    invitable = {
+        p.pk: p
+        for p in invitable_professionals(concern=concern, team=team)
+        .filter(pk__in=unique_ids)
+        .exclude(pk=convener.pk)
+    }
+    error = None
+    if not unique_ids:
+        error = _("Valitse vähintään yksi kutsuttava asiantuntija.")
+    elif len(unique_ids) > MAX_INVITEES:
+        error = _("Enintään %(n)d kutsuttavaa.") % {"n": MAX_INVITEES}
+    elif len(invitable) != len(unique_ids):
+        error = (
+            _("Kutsuttavien pitää olla perheen nykyisen verkoston aktiivisia ammattilaisia.")
+            if concern.existing_support
+            else _("Kutsuttavien pitää olla perhekeskustiimin aktiivisia jäseniä (ei itseäsi).")
+        )
+    return unique_ids, invitable, error
+
+
 def _lock_people(ids) -> None:
     """Lock the people's rows in a fixed order, so that two bookings of the
     same person wait for each other instead of both reading 'free'."""
@@ -195,23 +222,9 @@ def convene_as(
     )
     if team_id and team is None and not concern.existing_support:
         errors["team"] = _("Tiimiä ei löydy perheen kunnasta.")
-    unique_ids = list(dict.fromkeys(invitee_ids))
-    invitable = {
-        p.pk: p
-        for p in invitable_professionals(concern=concern, team=team)
-        .filter(pk__in=unique_ids)
-        .exclude(pk=convener.pk)
-    }
-    if not unique_ids:
-        errors["invitees"] = _("Valitse vähintään yksi kutsuttava asiantuntija.")
-    elif len(unique_ids) > MAX_INVITEES:
-        errors["invitees"] = _("Enintään %(n)d kutsuttavaa.") % {"n": MAX_INVITEES}
-    elif len(invitable) != len(unique_ids):
-        errors["invitees"] = (
-            _("Kutsuttavien pitää olla perheen nykyisen verkoston aktiivisia ammattilaisia.")
-            if concern.existing_support
-            else _("Kutsuttavien pitää olla perhekeskustiimin aktiivisia jäseniä (ei itseäsi).")
-        )
+    unique_ids, invitable, invitee_error = check_invitees(concern, team, convener, invitee_ids)
+    if invitee_error:
+        errors["invitees"] = invitee_error
     if errors:
         raise ValidationError(errors)
     check_no_identity_codes(place=place)

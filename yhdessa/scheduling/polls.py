@@ -28,8 +28,7 @@ from yhdessa.families.services import refuse_if_not_open
 from yhdessa.formats import time_of_day
 from yhdessa.meetings.messages import professional_channels
 from yhdessa.meetings.models import Meeting
-from yhdessa.meetings.queries import invitable_professionals
-from yhdessa.meetings.services import MAX_INVITEES, check_time_and_place, convene_meeting
+from yhdessa.meetings.services import check_invitees, check_time_and_place, convene_meeting
 from yhdessa.network.models import Professional
 from yhdessa.network.queries import team_for
 from yhdessa.notify.models import SECRET_MARK, OutboxMessage
@@ -109,19 +108,9 @@ def create_poll(
         )
         for key, message in time_errors.items():
             errors.setdefault("starts" if key == "starts_at" else key, message)
-    unique_ids = list(dict.fromkeys(invitee_ids))
-    invitable = {
-        p.pk: p
-        for p in invitable_professionals(concern=concern, team=team)
-        .filter(pk__in=unique_ids)
-        .exclude(pk=convener.pk)
-    }
-    if not unique_ids:
-        errors["invitees"] = _("Valitse vähintään yksi kutsuttava asiantuntija.")
-    elif len(unique_ids) > MAX_INVITEES:
-        errors["invitees"] = _("Enintään %(n)d kutsuttavaa.") % {"n": MAX_INVITEES}
-    elif len(invitable) != len(unique_ids):
-        errors["invitees"] = _("Kutsuttavien pitää olla perhekeskustiimin aktiivisia jäseniä.")
+    _ids, invitable, invitee_error = check_invitees(concern, team, convener, invitee_ids)
+    if invitee_error:
+        errors["invitees"] = invitee_error
     if errors:
         raise ValidationError(errors)
     check_no_identity_codes(place=place)
