@@ -15,7 +15,7 @@ from yhdessa.families.links import revoke_all
 from yhdessa.families.models import Concern, ConcernTopic, Family
 from yhdessa.network.models import FamilyCentreArea
 from yhdessa.notify.models import OutboxMessage
-from yhdessa.notify.services import withdraw_waiting
+from yhdessa.notify.services import withdraw_keyed, withdraw_waiting
 from yhdessa.privacy import identity_code_errors, normalise_phone_number
 
 MAX_CHILDREN = 12
@@ -270,7 +270,18 @@ def close_concern(*, actor: User, concern: Concern, reason: str, note: str = "")
     locked.close_reason = reason
     locked.close_note = note
     locked.save(update_fields=["closed_at", "closed_by", "close_reason", "close_note"])
+    _end_open_polls(locked)
     return locked
+
+
+def _end_open_polls(concern: Concern) -> None:
+    """A closed concern or a withdrawn consent ends its open polls: their held
+    times are released, and their messages still waiting are never sent.
+    (Reached through the relation: families import nothing from scheduling.)"""
+    polls = concern.polls.filter(status="open")
+    for poll_id in list(polls.values_list("pk", flat=True)):
+        withdraw_keyed(key_prefix=f"poll:{poll_id}:")
+    polls.update(status="cancelled")
 
 
 # Never the start of a meeting message's key: withdraw_waiting keeps none of them.
@@ -307,6 +318,7 @@ def withdraw_consent(*, actor: User, concern: Concern) -> Concern:
     # The outbox's own rule, once per meeting of the concern (a handful at most).
     for meeting_id in set(waiting.values_list("meeting_id", flat=True)):
         withdraw_waiting(meeting_id=meeting_id, keep_prefix=_KEEP_NONE)
+    _end_open_polls(locked)
     return locked
 
 

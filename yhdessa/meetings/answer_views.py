@@ -37,7 +37,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     meeting = found.meeting
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
-        initial={"answer": found.answer or None},
+        initial={"answer": found.answer or None, "sequence": meeting.sequence},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,6 +46,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 answer=form.cleaned_data["answer"],
                 note=form.cleaned_data["note"],
                 proposed_starts_at=form.proposed_starts_at(),
+                seen_sequence=form.cleaned_data["sequence"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

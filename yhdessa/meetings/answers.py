@@ -8,7 +8,7 @@ tells the convener at once and the meeting page offers substitutes with the
 same expertise who are free then; inviting one is one click.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
+from yhdessa.families.services import refuse_if_not_open
 from yhdessa.formats import day_and_time, time_of_day
 from yhdessa.meetings.answer_links import answer_token, answer_url, invitation_for_token  # noqa: F401
 from yhdessa.meetings.messages import (
@@ -54,10 +55,12 @@ def answer_invitation(
     answer: str,
     note: str = "",
     proposed_starts_at: datetime | None = None,
+    seen_sequence: int | None = None,
     now: datetime | None = None,
 ) -> Invitation:
     """Record an invitee's answer. The same answer again changes nothing and
-    tells nobody twice."""
+    tells nobody twice; an answer to a version of the meeting since changed
+    (``seen_sequence``) is refused."""
     now = now or timezone.now()
     note = (note or "").strip()
     errors = {}
@@ -73,6 +76,8 @@ def answer_invitation(
             errors["proposed_starts_at"] = _("Kerro, mikä aika sopisi.")
         elif proposed_starts_at <= now:
             errors["proposed_starts_at"] = _("Ehdota tulevaa aikaa.")
+        elif proposed_starts_at > now + timedelta(days=366):
+            errors["proposed_starts_at"] = _("Ehdota aikaa vuoden sisällä.")
     else:
         proposed_starts_at = None
     if errors:
@@ -84,6 +89,10 @@ def answer_invitation(
         raise Conflict(_("Tapaamiseen ei voi enää vastata: se on peruttu, pidetty tai jo alkanut."))
     if invitation.status == Invitation.Status.WITHDRAWN:
         raise Conflict(_("Tilallesi on jo kutsuttu toinen asiantuntija."))
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise Conflict(
+            _("Tapaamisen aika tai paikka on muuttunut. Katso uudet tiedot ja vastaa uudelleen.")
+        )
     unchanged = (
         invitation.answer == answer
         and invitation.answer_note == note
@@ -220,6 +229,8 @@ def invite_substitute(
     )
     if not open_for_answers(meeting):
         raise Conflict(_("Sijaisen voi kutsua vain tulevaan, sovittuun tapaamiseen."))
+    # After a withdrawal nothing more reaches the family, nor is anyone invited.
+    refuse_if_not_open(meeting.concern_id)
     declined = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("professional", "expertise")

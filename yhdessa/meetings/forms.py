@@ -204,6 +204,11 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    # The version of the meeting the page showed: an answer to a time since
+    # moved is not recorded against the new one.
+    sequence = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31, required=False
+    )
     note = forms.CharField(
         label=_("Viesti koollekutsujalle (vapaaehtoinen)"),
         max_length=Invitation._meta.get_field("answer_note").max_length,

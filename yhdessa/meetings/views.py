@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -281,14 +281,31 @@ def _free_team_slots(concern, me, team, people, everyone) -> list[datetime]:
 FAMILY_TIME_ROWS = 3
 
 
+def _day(value) -> date | None:
+    """A date a page sent, or None when it is no real date or far off
+    (30.2., the year 9999)."""
+    try:
+        day = parse_date(value or "")
+    except ValueError:
+        return None
+    return day if day and 2000 <= day.year <= 2100 else None
+
+
+def _hour(value) -> time | None:
+    try:
+        return parse_time(value or "")
+    except ValueError:
+        return None
+
+
 def _family_times(source) -> list[tuple[datetime, datetime]] | None:
     """The times the family said suit it (a day and hours, up to three rows);
     None when it said none. A half-filled or reversed row is left out."""
     found = []
     for i in range(FAMILY_TIME_ROWS):
-        day = parse_date(source.get(f"family_day_{i}") or "")
-        starts = parse_time(source.get(f"family_from_{i}") or "")
-        ends = parse_time(source.get(f"family_to_{i}") or "")
+        day = _day(source.get(f"family_day_{i}"))
+        starts = _hour(source.get(f"family_from_{i}"))
+        ends = _hour(source.get(f"family_to_{i}"))
         if day and starts and ends and starts < ends:
             found.append(
                 (
@@ -303,7 +320,7 @@ def _find_slots(request, concern, me, team, people, chosen, ticked):
     """The slot finder with the page's choices: the chosen expertise, the
     ticked people (required), the room and the length; a week when asked."""
     source = request.POST if request.method == "POST" else request.GET
-    week = parse_date(source.get("week") or "") if source.get("week") else None
+    week = _day(source.get("week"))
     day_from = week - timedelta(days=week.weekday()) if week else None
     duration = object_id(source.get("duration_minutes")) or (
         team.practice.default_duration_minutes if team and hasattr(team, "practice") else 90
@@ -374,7 +391,10 @@ def _invitee_rows(meeting, invitations, messages_out, *, is_convener: bool) -> l
     for m in messages_out:
         if m.professional_id and not m.to_family and m.kind != "notice":
             latest[m.professional_id] = m
-    open_meeting = open_for_answers(meeting)
+    concern = meeting.concern
+    open_meeting = (
+        open_for_answers(meeting) and not concern.consent_withdrawn_at and not concern.closed_at
+    )
     return [
         {
             "invitation": i,
@@ -405,7 +425,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "invitees": _invitee_rows(meeting, invitations, messages_out, is_convener=is_convener),
             "my_invitation": mine,
-            "answer_form": AnswerForm(initial={"answer": mine.answer or None})
+            "answer_form": AnswerForm(
+                initial={"answer": mine.answer or None, "sequence": meeting.sequence}
+            )
             if mine and open_for_answers(meeting) and mine.status == mine.Status.INVITED
             else None,
             "room_booking": getattr(meeting, "room_booking", None),
@@ -458,6 +480,7 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 answer=form.cleaned_data["answer"],
                 note=form.cleaned_data["note"],
                 proposed_starts_at=form.proposed_starts_at(),
+                seen_sequence=form.cleaned_data["sequence"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

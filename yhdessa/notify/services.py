@@ -378,6 +378,16 @@ def withdraw_waiting(*, meeting_id: int, keep_prefix: str) -> int:
     )
 
 
+def withdraw_keyed(*, key_prefix: str) -> int:
+    """Messages not tied to a meeting (a poll's) still waiting to be sent
+    will never be: their cause is gone. Same rule as withdraw_waiting."""
+    keyed = OutboxMessage.objects.filter(idempotency_key__startswith=key_prefix)
+    keyed.filter(status=Status.SENDING, stopped_at__isnull=True).update(stopped_at=timezone.now())
+    return keyed.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.REPLACED, next_attempt_at=None, secret=""
+    )
+
+
 def retry(message: OutboxMessage) -> OutboxMessage:
     """Try a failed message again now, from the first attempt. The caller
     decides who may ask for it."""

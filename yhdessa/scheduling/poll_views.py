@@ -60,8 +60,11 @@ def _times(values: list[str]) -> tuple[list[datetime], list[str]]:
         if not value:
             continue
         try:
-            moment = datetime.fromisoformat(value)
+            # A day and a time: a bare date is no meeting time.
+            moment = datetime.fromisoformat(value) if "T" in value else None
         except ValueError:
+            moment = None
+        if moment is None or not 2000 <= moment.year <= 2100:
             bad.append(value)
             continue
         found.append(timezone.make_aware(moment) if timezone.is_naive(moment) else moment)

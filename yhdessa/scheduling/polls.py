@@ -241,6 +241,7 @@ def vote(*, poll: Poll, answers: dict[int, str], professional: Professional | No
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Poll.Status.OPEN:
         raise Conflict(_("Aikakysely on jo päättynyt."))
+    refuse_if_not_open(poll.concern_id)
     if professional is not None and not poll.invitees.filter(pk=professional.pk).exists():
         raise Conflict(_("Sinua ei ole kysytty tässä aikakyselyssä."))
     options = {o.pk: o for o in poll.options.all()}
@@ -323,7 +324,8 @@ def decide_poll(
         starts_at=option.starts_at,
         duration_minutes=poll.duration_minutes,
         place=poll.place,
-        invitee_ids=list(poll.invitees.values_list("pk", flat=True)),
+        # Whoever has left since the poll was sent is not invited.
+        invitee_ids=list(poll.invitees.filter(is_active=True).values_list("pk", flat=True)),
         team_id=poll.team_id,
         room_id=poll.room_id,
         confirm_practice_exceptions=True,

@@ -208,3 +208,41 @@ def test_someone_who_has_left_answers_nothing_by_link(client, network):
     assert client.get(reverse("answer:invitation", args=[token])).status_code == 404
     client.post(reverse("answer:invitation", args=[token]), {"answer": "accepted"})
     assert _invitation(meeting, "leena", network).answer == ""
+
+
+def test_an_answer_to_a_time_since_moved_is_not_recorded(client, network):
+    from yhdessa.meetings.services import reschedule_meeting
+
+    meeting = meeting_for(network)
+    url = reverse("answer:invitation", args=[answer_token(_invitation(meeting, "leena", network))])
+    seen = client.get(url).context["form"].initial["sequence"]
+    reschedule_meeting(
+        actor=network.convener,
+        meeting=meeting,
+        starts_at=meeting.starts_at + timedelta(days=7),
+        duration_minutes=90,
+        place=meeting.place,
+        confirm_double_booking=True,
+    )
+    page = client.post(url, {"answer": "accepted", "sequence": seen})
+    assert "on muuttunut" in page.content.decode()
+    assert _invitation(meeting, "leena", network).answer == ""
+
+
+def test_no_substitute_after_the_family_withdrew_its_consent(client, network, second_guide):
+    from yhdessa.families.services import withdraw_consent
+
+    meeting = meeting_for(network)
+    _decline(meeting, network)
+    withdraw_consent(actor=network.convener, concern=meeting.concern)
+    mikko = _invitation(meeting, "mikko", network)
+    client.force_login(network.convener)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert all(not row["substitutes"] for row in page.context["invitees"])
+    before = OutboxMessage.objects.filter(to_family=True).count()
+    client.post(
+        reverse("meetings:substitute", args=[meeting.pk, mikko.pk]),
+        {"professional": second_guide.pk},
+    )
+    assert not meeting.invitations.filter(professional=second_guide).exists()
+    assert OutboxMessage.objects.filter(to_family=True).count() == before

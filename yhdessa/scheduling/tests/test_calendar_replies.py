@@ -3,6 +3,7 @@ to the organiser; with the site's reply mailbox set up the invitations name
 it, and read_calendar_replies turns each reply into the invitee's answer."""
 
 import mailbox
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -15,26 +16,27 @@ from yhdessa.notify.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 
-def _reply(meeting, address: str, partstat: str, sequence=None) -> bytes:
+def _reply(meeting, address: str, partstat: str, sequence=None, also=(), uid=None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Kalenteri//FI")
     calendar.add("version", "2.0")
     calendar.add("method", "REPLY")
     event = Event()
-    event.add("uid", meeting.ics_uid)
+    event.add("uid", uid or meeting.ics_uid)
     event.add("sequence", meeting.sequence if sequence is None else sequence)
-    attendee = vCalAddress(f"mailto:{address}")
-    attendee.params["partstat"] = partstat
-    event.add("attendee", attendee)
+    for each in (address, *also):
+        attendee = vCalAddress(f"mailto:{each}")
+        attendee.params["partstat"] = partstat
+        event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
 
 
-def _deliver(path, data: bytes) -> None:
+def _deliver(path, data: bytes, sender: str = "someone@example.org") -> None:
     box = mailbox.Maildir(str(path), create=True)
     message = EmailMessage()
     message["Subject"] = "Hylätty: Yhdessä aika"
-    message["From"] = "someone@example.org"
+    message["From"] = f"Lähettäjä <{sender}>"
     message.set_content("Declined.")
     message.add_attachment(data, maintype="text", subtype="calendar", filename="invite.ics")
     box.add(message)
@@ -52,10 +54,18 @@ def test_a_decline_in_the_calendar_becomes_the_answer_once(network, tmp_path):
     tmp_path = tmp_path / "replies"
     meeting = meeting_for(network)
     mikko = network.people["mikko"]
-    _deliver(tmp_path, _reply(meeting, mikko.email.upper(), "DECLINED"))
-    # A reply to an older version of the meeting, and one from a stranger, count for nothing.
-    _deliver(tmp_path, _reply(meeting, network.people["leena"].email, "DECLINED", sequence=7))
-    _deliver(tmp_path, _reply(meeting, "stranger@example.org", "ACCEPTED"))
+    leena = network.people["leena"]
+    _deliver(tmp_path, _reply(meeting, mikko.email.upper(), "DECLINED"), sender=mikko.email)
+    # A reply to an older version of the meeting, one from a stranger, one
+    # answering for a colleague and one naming two attendees count for nothing.
+    _deliver(tmp_path, _reply(meeting, leena.email, "DECLINED", sequence=7), sender=leena.email)
+    _deliver(tmp_path, _reply(meeting, "stranger@example.org", "ACCEPTED"), "stranger@example.org")
+    _deliver(tmp_path, _reply(meeting, leena.email, "DECLINED"), sender=mikko.email)
+    _deliver(
+        tmp_path,
+        _reply(meeting, mikko.email, "DECLINED", also=[leena.email]),
+        sender=mikko.email,
+    )
     call_command("read_calendar_replies", str(tmp_path))
     answers = dict(meeting.invitations.values_list("professional__name", "answer"))
     assert answers == {"Mikko Harju": "declined", "Leena Koivisto": ""}
@@ -67,7 +77,14 @@ def test_a_decline_in_the_calendar_becomes_the_answer_once(network, tmp_path):
 def test_garbage_in_the_mailbox_is_read_past(network, tmp_path):
     tmp_path = tmp_path / "replies"
     meeting = meeting_for(network)
+    leena = network.people["leena"]
     _deliver(tmp_path, b"BEGIN:VCALENDAR\r\nthis is not a calendar")
-    _deliver(tmp_path, _reply(meeting, network.people["leena"].email, "ACCEPTED"))
+    # A UID that looks like ours but is no UUID, and a sequence that is no number.
+    _deliver(tmp_path, _reply(meeting, leena.email, "ACCEPTED", uid="0" * 36 + "@x"), leena.email)
+    bad_sequence = re.sub(
+        rb"SEQUENCE:\d+", b"SEQUENCE:abc", _reply(meeting, leena.email, "ACCEPTED")
+    )
+    _deliver(tmp_path, bad_sequence, leena.email)
+    _deliver(tmp_path, _reply(meeting, leena.email, "ACCEPTED"), sender=leena.email)
     call_command("read_calendar_replies", str(tmp_path))
     assert meeting.invitations.get(professional=network.people["leena"]).answer == "accepted"

@@ -96,3 +96,16 @@ def test_bad_search_input_is_told_and_changes_nothing(client, network):
     )
     assert page.status_code == 200
     assert "Tuntematon osaaminen." in page.content.decode()
+
+
+def test_impossible_dates_in_the_search_are_left_out_not_a_crash(client, network):
+    concern = concern_for(network.convener)
+    client.force_login(network.convener)
+    url = reverse("meetings:convene", args=[concern.pk])
+    for query in (
+        "find=1&week=2026-02-30",
+        "find=1&week=9999-12-31",
+        "find=1&family_day_0=2026-02-30&family_from_0=08:00&family_to_0=10:00",
+        "find=1&family_day_0=2027-01-05&family_from_0=25:00&family_to_0=26:00",
+    ):
+        assert client.get(f"{url}?{query}").status_code == 200, query

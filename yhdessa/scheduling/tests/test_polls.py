@@ -152,3 +152,24 @@ def test_the_invitee_answers_on_the_start_page(client, network):
     assert (
         PollVote.objects.filter(professional=network.people["mikko"], answer="maybe").count() == 3
     )
+
+
+def test_a_withdrawal_or_a_closing_ends_the_open_poll(network):
+    from yhdessa.families.services import close_concern, withdraw_consent
+
+    poll = _poll(network)
+    waiting = OutboxMessage.objects.filter(kind="poll", status="pending")
+    assert waiting.filter(to_family=True).exists()
+    withdraw_consent(actor=network.convener, concern=poll.concern)
+    poll.refresh_from_db()
+    assert poll.status == "cancelled"
+    assert not OutboxMessage.objects.filter(kind="poll", status="pending").exists()
+    options = list(poll.options.all())
+    with pytest.raises(Conflict):
+        vote(
+            poll=poll, professional=network.people["mikko"], answers={o.pk: "yes" for o in options}
+        )
+    other = _poll(network, concern_for(network.convener, alias="Perhe T"))
+    close_concern(actor=network.convener, concern=other.concern, reason="need_passed")
+    other.refresh_from_db()
+    assert other.status == "cancelled"
