@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 def object_id(value) -> int | None:
@@ -19,3 +21,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def private_page(response: HttpResponse) -> HttpResponse:
+    """A page opened by a secret link (the family's page, an answer or poll
+    link): never cached, and no other site learns the address with its
+    token from a Referer (our own forms still send it: CSRF needs it)."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

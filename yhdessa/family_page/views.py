@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,16 +34,7 @@ from yhdessa.plans.queries import plan_document_context
 from yhdessa.scheduling.models import PollVote
 from yhdessa.scheduling.poll_views import answers_from, option_rows
 from yhdessa.scheduling.polls import family_polls, vote
-from yhdessa.web import add_service_errors, object_id
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    # Our own forms still send a Referer and Origin (CSRF needs them); no
-    # other site (a map link) ever learns the address with its token.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+from yhdessa.web import add_service_errors, object_id, private_page
 
 
 def with_link(view):
@@ -59,12 +49,12 @@ def with_link(view):
             pk = object_id(meeting_pk)
             meeting = meeting_of_family(link.family, pk) if pk else None
         if link is None or (meeting_pk is not None and meeting is None):
-            return _private(render(request, "family_page/invalid.html", status=404))
+            return private_page(render(request, "family_page/invalid.html", status=404))
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(link.family.language)
             request.LANGUAGE_CODE = link.family.language
         args = (link,) if meeting is None else (link, meeting)
-        return _private(view(request, *args, **extra))
+        return private_page(view(request, *args, **extra))
 
     return wrapper
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,21 +16,14 @@ from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
 from yhdessa.meetings.answers import answer_invitation, invitation_for_token, open_for_answers
 from yhdessa.meetings.forms import AnswerForm
-from yhdessa.web import add_service_errors
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+from yhdessa.web import add_service_errors, private_page
 
 
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = invitation_for_token(token)
     if found is None:
-        return _private(render(request, "meetings/answer_invalid.html", status=404))
+        return private_page(render(request, "meetings/answer_invalid.html", status=404))
     if "django_language" not in request.COOKIES:
         translation.activate(language_of(found.professional.user))
     meeting = found.meeting
@@ -54,9 +46,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Kiitos, vastauksesi on välitetty koollekutsujalle."))
-            return _private(redirect(request.path))
+            return private_page(redirect(request.path))
         found.refresh_from_db()
-    return _private(
+    return private_page(
         render(
             request,
             "meetings/answer.html",

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +25,7 @@ from yhdessa.scheduling import polls
 from yhdessa.scheduling.models import Poll, PollVote
 from yhdessa.scheduling.rooms import rooms_bookable_by
 from yhdessa.scheduling.search import SlotRequest, find
-from yhdessa.web import add_service_errors, object_id
+from yhdessa.web import add_service_errors, object_id, private_page
 
 
 class PollForm(forms.Form):
@@ -245,13 +244,6 @@ def vote_in_app(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("home")
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def option_rows(poll: Poll, professional_id: int | None) -> list[tuple]:
     """Each candidate time with the reader's own answer (None = the family's)."""
     rows = []
@@ -267,7 +259,7 @@ def option_rows(poll: Poll, professional_id: int | None) -> list[tuple]:
 def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
     found = polls.poll_for_token(token)
     if found is None:
-        return _private(render(request, "meetings/answer_invalid.html", status=404))
+        return private_page(render(request, "meetings/answer_invalid.html", status=404))
     poll, professional = found
     if "django_language" not in request.COOKIES:
         translation.activate(language_of(professional.user))
@@ -281,8 +273,8 @@ def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
             error = getattr(refusal, "message", None) or " ".join(refusal.messages)
         else:
             messages.success(request, _("Kiitos, vastauksesi on tallennettu."))
-            return _private(redirect(request.path))
-    return _private(
+            return private_page(redirect(request.path))
+    return private_page(
         render(
             request,
             "scheduling/poll_answer.html",
