@@ -132,11 +132,12 @@ def create_poll(
     return poll
 
 
-def _times_text(poll: Poll) -> list[str]:
+def _times_text(options: list[PollOption]) -> list[str]:
+    """The candidate times as a list, in the active language."""
     return [
         f"- {formats.date_format(timezone.localtime(o.starts_at), 'D j.n.Y')} "
         f"{time_of_day(timezone.localtime(o.starts_at))}"
-        for o in poll.options.all()
+        for o in options
     ]
 
 
@@ -144,6 +145,7 @@ def _queue_poll_messages(poll: Poll) -> None:
     """Each invitee gets the candidate times and their own answer link; the
     family gets a link to its page, where it answers."""
     probe = Meeting(team=poll.team, convener=poll.convener)
+    options = list(poll.options.all())
     for person in poll.invitees.select_related("user"):
         language = language_of(person.user)
         channels = professional_channels(probe, person)
@@ -159,7 +161,7 @@ def _queue_poll_messages(poll: Poll) -> None:
                         "näistä ajoista sopivat (sopii / sopii tarvittaessa / ei sovi):"
                     )
                     % {"convener": poll.convener.name},
-                    *_times_text(poll),
+                    *_times_text(options),
                     "",
                     _("Paikka: %(place)s. Varattu aika %(minutes)d min.")
                     % {"place": poll.place, "minutes": poll.duration_minutes},
@@ -167,9 +169,7 @@ def _queue_poll_messages(poll: Poll) -> None:
                     _("Vastaa tästä (ei vaadi kirjautumista): %(url)s") % {"url": url},
                 ]
             )
-            sms = _("Aikakysely: Yhdessä aika, %(n)d vaihtoehtoa. Vastaa:") % {
-                "n": poll.options.count()
-            }
+            sms = _("Aikakysely: Yhdessä aika, %(n)d vaihtoehtoa. Vastaa:") % {"n": len(options)}
         if OutboxMessage.Channel.EMAIL in channels:
             queue_message(
                 kind=OutboxMessage.Kind.POLL,
@@ -208,7 +208,7 @@ def _queue_poll_messages(poll: Poll) -> None:
                     "kutsutuille. Vaihtoehdot:"
                 )
                 % {"convener": poll.convener.name},
-                *_times_text(poll),
+                *_times_text(options),
                 "",
                 _("Kertokaa omalla sivullanne, mitkä ajat sopivat: %(url)s")
                 % {"url": message_link(token)},
