@@ -278,6 +278,8 @@ def _queue_substitution(meeting: Meeting, substitute: Invitation) -> None:
     new = [i for i in invitations if i.pk == substitute.pk]
     others = [i for i in invitations if i.pk != substitute.pk]
     _queue_professional_messages(meeting, new, Kind.INVITATION, "", recipients_list=invitations)
-    _queue_professional_messages(meeting, others, Kind.UPDATE, "", recipients_list=invitations)
-    family_told = _queue_family_message(meeting, invitations, Kind.UPDATE, "")
+    _queue_professional_messages(
+        meeting, others, Kind.UPDATE, "", recipients_list=invitations, people_changed=True
+    )
+    family_told = _queue_family_message(meeting, invitations, Kind.UPDATE, "", people_changed=True)
     _replace_sent(meeting, invitations, family_told=family_told)

@@ -36,6 +36,8 @@ SUBJECTS = {
     Kind.CANCELLATION: gettext_lazy("Peruttu: %(title)s %(date)s %(time)s"),
     Kind.REMINDER: gettext_lazy("Muistutus: %(title)s %(date)s %(time)s"),
 }
+# An update in which only the people changed (a substitute came in).
+PEOPLE_CHANGED_SUBJECT = gettext_lazy("Kutsutut muuttuivat: %(title)s %(date)s %(time)s")
 
 
 def _message_texts(
@@ -49,6 +51,7 @@ def _message_texts(
     note: str = "",
     family_link: str = "",
     answer_link: str = "",
+    people_changed: bool = False,
 ) -> tuple[str, str, Attachment]:
     with translation.override(language):
         when = timezone.localtime(meeting.starts_at)
@@ -67,8 +70,9 @@ def _message_texts(
             "site_url": settings.SITE_URL,
             "family_link": family_link,
             "answer_link": answer_link,
+            "people_changed": people_changed,
         }
-        subject = str(SUBJECTS[kind]) % context
+        subject = str(PEOPLE_CHANGED_SUBJECT if people_changed else SUBJECTS[kind]) % context
         body = render_to_string("meetings/invitation.txt", context)
         method = "CANCEL" if kind == Kind.CANCELLATION else "REQUEST"
         ics = meeting_ics(
@@ -175,6 +179,7 @@ def _queue_family_message(
     note: str,
     *,
     with_calendar: bool = True,
+    people_changed: bool = False,
 ) -> bool:
     """The family's message by its own channel (email, or SMS for a family
     with only a phone or that chose it), with a link of its own to the
@@ -198,6 +203,7 @@ def _queue_family_message(
         name="",
         note=note,
         family_link=link,
+        people_changed=people_changed,
     )
     if channel == Family.MessageChannel.SMS:
         text = _sms_text(meeting, kind, family.language)
@@ -227,6 +233,7 @@ def _queue_professional_messages(
     *,
     with_calendar: bool = True,
     recipients_list: list[Invitation] | None = None,
+    people_changed: bool = False,
 ) -> None:
     """Each invitee's message by the channels of the team's practice that
     reach them, in their own language, with the link to answer it.
@@ -247,6 +254,7 @@ def _queue_professional_messages(
                 name=professional.name,
                 note=note,
                 answer_link=answer_link,
+                people_changed=people_changed,
             )
             queue_message(
                 kind=kind,

@@ -161,6 +161,9 @@ def test_a_decline_offers_free_substitutes_and_one_click_invites_one(client, net
     assert not any(name == "Mikko Harju" for name, _kind in kinds)
     update = next(m for m in new if m.professional and m.professional.name == "Leena Koivisto")
     assert "Pekka Ohjaaja" in update.body and "Mikko Harju" not in update.body
+    # Only the people changed: said so, not "a new time".
+    assert update.subject.startswith("Kutsutut muuttuivat:")
+    assert "Aika ja paikka pysyvät ennallaan" in update.body
     assert len(new) == 3
 
 
