@@ -361,8 +361,10 @@ class SessionBookingForm(HandOverForm):
         self.fields["session"].choices = [
             (
                 f"{s.team.pk}|{s.starts_at.isoformat()}",
-                f"{s.team.name}: {formats.date_format(timezone.localtime(s.starts_at), 'D j.n.Y')} "
-                f"{time_of_day(timezone.localtime(s.starts_at), timezone.localtime(s.ends_at))}",
+                # The day first: a phone's select shows only the start of the label.
+                f"{formats.date_format(timezone.localtime(s.starts_at), 'D j.n.')} "
+                f"{time_of_day(timezone.localtime(s.starts_at), timezone.localtime(s.ends_at))}"
+                f" · {s.team.name} ({len(s.free)}/{len(s.places)})",
             )
             for s in sessions
         ]

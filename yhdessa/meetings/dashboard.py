@@ -15,15 +15,23 @@ from django.utils.translation import gettext_lazy
 from yhdessa import access
 from yhdessa.families.models import Concern
 from yhdessa.families.queries import family_search
-from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.models import Invitation, Meeting
 
 
 def open_meetings(user) -> QuerySet[Meeting]:
     """Scheduled meetings the user convened or was invited to, oldest first:
     those that have started wait to be recorded."""
+    professional = access.acting_professional(user)
+    # Replaced by a substitute: no longer one of "my" meetings.
+    replaced = Invitation.objects.filter(
+        meeting=OuterRef("pk"),
+        professional=professional,
+        status=Invitation.Status.WITHDRAWN,
+    )
     return (
         access.meetings_visible_to(user)
         .filter(status=Meeting.Status.SCHEDULED)
+        .exclude(Exists(replaced))
         .select_related("concern__family", "convener")
         .prefetch_related("invitations")
         .order_by("starts_at")

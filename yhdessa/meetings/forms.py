@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yhdessa.meetings.models import Invitation
 from yhdessa.meetings.services import (
@@ -107,7 +108,7 @@ class ConveneForm(MeetingTimeForm):
     )
 
     room = forms.TypedChoiceField(
-        label=_("Tila"),
+        label=pgettext_lazy("room", "Tila"),
         required=False,
         coerce=int,
         empty_value=None,
@@ -118,7 +119,12 @@ class ConveneForm(MeetingTimeForm):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].choices = [(str(p.pk), p.name) for p in professionals]
         self.fields["room"].choices = [("", _("Ei tilavarausta (esim. perheen koti)"))] + [
-            (r.pk, f"{r.name} ({r.address}, {r.capacity} hlö)") for r in rooms
+            (
+                r.pk,
+                _("%(name)s (%(address)s, %(n)d hlö)")
+                % {"name": r.name, "address": r.address, "n": r.capacity},
+            )
+            for r in rooms
         ]
         if not rooms:
             del self.fields["room"]

@@ -20,7 +20,7 @@ from yhdessa.errors import Conflict
 from yhdessa.families.links import family_address, issue_link, link_url, message_link
 from yhdessa.families.models import Concern, Family
 from yhdessa.formats import time_of_day
-from yhdessa.meetings.answer_links import answer_url
+from yhdessa.meetings.answer_links import answer_token, answer_url
 from yhdessa.meetings.calendar import meeting_ics
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.notify.models import SECRET_MARK, OutboxMessage
@@ -243,7 +243,10 @@ def _queue_professional_messages(
         professional = invitation.professional
         channels = professional_channels(meeting, professional)
         language = language_of(professional.user)
-        answer_link = answer_url(invitation) if kind != Kind.CANCELLATION else ""
+        # The answer link is the invitee's own: kept as the message's secret
+        # (put in at sending, then wiped), so Viestit never shows it to others.
+        token = answer_token(invitation) if kind != Kind.CANCELLATION else ""
+        answer_link = answer_url(invitation).replace(token, SECRET_MARK) if token else ""
         if Channel.EMAIL in channels:
             subject, body, attachment = _message_texts(
                 listed,
@@ -266,22 +269,30 @@ def _queue_professional_messages(
                 idempotency_key=_idempotency_key(meeting, kind, f"professional:{professional.pk}"),
                 meeting_id=meeting.pk,
                 professional_id=professional.pk,
+                secret=token,
             )
         if Channel.SMS in channels:
             # The answer link works without logging in; a cancellation links the meeting.
-            link = answer_link or f"{settings.SITE_URL.rstrip('/')}/meetings/{meeting.pk}/"
+            link = (
+                answer_url(invitation)
+                if token
+                else f"{settings.SITE_URL.rstrip('/')}/meetings/{meeting.pk}/"
+            )
             queue_message(
                 channel=Channel.SMS,
                 kind=kind,
                 recipient=professional.phone,
                 language=language,
                 subject=str(meeting.title),
-                body=fit_sms(_sms_text(meeting, kind, language), link),
+                body=fit_sms(_sms_text(meeting, kind, language), link).replace(token, SECRET_MARK)
+                if token
+                else fit_sms(_sms_text(meeting, kind, language), link),
                 idempotency_key=_idempotency_key(
                     meeting, kind, f"professional:{professional.pk}:sms"
                 ),
                 meeting_id=meeting.pk,
                 professional_id=professional.pk,
+                secret=token,
             )
 
 

@@ -3,6 +3,7 @@ their bookings, and polls of candidate times."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Absence(models.Model):
@@ -130,8 +131,8 @@ class Room(models.Model):
     is_active = models.BooleanField(_("käytössä"), default=True)
 
     class Meta:
-        verbose_name = _("tila")
-        verbose_name_plural = _("tilat")
+        verbose_name = pgettext_lazy("room", "tila")
+        verbose_name_plural = pgettext_lazy("room", "tilat")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="room_name_unique"),
@@ -153,7 +154,10 @@ class RoomBooking(models.Model):
     0002), so that two conveners confirming at once cannot both win."""
 
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("tila")
+        Room,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=pgettext_lazy("room", "tila"),
     )
     meeting = models.OneToOneField(
         "meetings.Meeting",
@@ -212,7 +216,7 @@ class Poll(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("tila"),
+        verbose_name=pgettext_lazy("room", "tila"),
     )
     status = models.CharField(_("tila"), max_length=20, choices=Status.choices, default=Status.OPEN)
     meeting = models.OneToOneField(

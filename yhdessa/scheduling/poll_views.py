@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yhdessa import access
@@ -41,7 +41,7 @@ class PollForm(forms.Form):
     )
     place = forms.CharField(label=gettext_lazy("Paikka"), max_length=200, required=False)
     room = forms.TypedChoiceField(
-        label=gettext_lazy("Tila"), required=False, coerce=int, empty_value=None
+        label=pgettext_lazy("room", "Tila"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, people=(), rooms=(), **kwargs):
@@ -79,9 +79,13 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
     team = next((t for t in teams if t.pk == chosen), teams[0] if teams else None)
     people = list(invitable_professionals(concern=concern, team=team).exclude(pk=me.pk))
     rooms = list(rooms_bookable_by(me, concern.family.municipality_id, team))
-    source = request.POST if request.method == "POST" else None
-    initial_starts = request.GET.getlist("start") or (
-        [] if source else _found_starts(request, concern, me, team, people)
+    # Coming from the convening page (a POST of its form, so that no token
+    # lands in the address): its choices start the poll, nothing is sent yet.
+    starting = request.method == "POST" and "start_poll" in request.POST
+    params = request.POST if starting else request.GET
+    source = request.POST if request.method == "POST" and not starting else None
+    initial_starts = params.getlist("start") or (
+        [] if source else _found_starts(params, concern, me, team, people)
     )
     practice = getattr(team, "practice", None) if team else None
     form = PollForm(
@@ -89,11 +93,11 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
         people=people,
         rooms=rooms,
         initial={
-            "invitees": request.GET.getlist("invitees"),
-            "duration_minutes": object_id(request.GET.get("duration_minutes"))
+            "invitees": params.getlist("invitees"),
+            "duration_minutes": object_id(params.get("duration_minutes"))
             or getattr(practice, "default_duration_minutes", 90),
-            "place": request.GET.get("place") or ((practice.places or [""])[0] if practice else ""),
-            "room": object_id(request.GET.get("room")),
+            "place": params.get("place") or ((practice.places or [""])[0] if practice else ""),
+            "room": object_id(params.get("room")),
         },
     )
     starts_values = request.POST.getlist("starts") if source else initial_starts
@@ -128,16 +132,16 @@ def new_poll(request: HttpRequest, concern_pk: int) -> HttpResponse:
     )
 
 
-def _found_starts(request, concern, me, team, people) -> list[str]:
+def _found_starts(params, concern, me, team, people) -> list[str]:
     """Candidate times to start from: the slot search's earliest times for
     the expertise and the people chosen on the convening page."""
-    ticked = {pk for v in request.GET.getlist("invitees") if (pk := object_id(v))}
+    ticked = {pk for v in params.getlist("invitees") if (pk := object_id(v))}
     try:
         answer = find(
             SlotRequest(
-                needs=sorted(set(request.GET.getlist("expertise"))),
+                needs=sorted(set(params.getlist("expertise"))),
                 required=ticked & {p.pk for p in people},
-                duration_minutes=object_id(request.GET.get("duration_minutes")) or 90,
+                duration_minutes=object_id(params.get("duration_minutes")) or 90,
                 count=3,
                 why_not=False,
             ),

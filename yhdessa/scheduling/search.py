@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from yhdessa.formats import time_of_day
 from yhdessa.network.models import Expertise, FamilyCentreTeam, Professional
@@ -52,6 +51,9 @@ class SlotAnswer:
     explanation: finder.Explanation | None
     people: dict[int, Professional]
     expertise: dict[str, str]
+    # Who may cover each need, and who is asking: the reasons name them.
+    candidates: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    convener_id: int | None = None
 
     def cover_rows(self, slot: finder.Slot) -> list[tuple[str, Professional]]:
         """Who covers which expertise at a slot, by name."""
@@ -208,7 +210,14 @@ def find(request: SlotRequest, **context) -> SlotAnswer:
         missing = wanted - set(people)
         if missing:
             people.update({p.pk: p for p in Professional.objects.filter(pk__in=missing)})
-    return SlotAnswer(slots=slots, explanation=explanation, people=people, expertise=expertise)
+    return SlotAnswer(
+        slots=slots,
+        explanation=explanation,
+        people=people,
+        expertise=expertise,
+        candidates={n.code: n.candidates for n in search.needs},
+        convener_id=context["convener"].pk,
+    )
 
 
 def _when(iso: str) -> str:
@@ -239,19 +248,27 @@ def reason_text(reason: finder.Reason, answer: SlotAnswer) -> str:
         return _("Kutsukäytännön määräaika on mennyt: aikaisin mahdollinen päivä on %(day)s.") % {
             "day": _day(p["earliest_day"])
         }
+    everywhere = share["blocked"] == share["of"]
     if reason.code == "need":
-        return ngettext(
-            "Kukaan, jolla on osaaminen %(need)s, ei ole vapaana (%(blocked)d/%(of)d "
-            "mahdollisesta ajasta).",
-            "Kukaan, jolla on osaaminen %(need)s, ei ole vapaana (%(blocked)d/%(of)d "
-            "mahdollisesta ajasta).",
-            share["of"],
-        ) % {"need": answer.expertise.get(p["need"], p["need"]), **share}
+        who = ", ".join(_name(answer, pid) for pid in answer.candidates.get(p["need"], ()))
+        values = {"need": answer.expertise.get(p["need"], p["need"]), "who": who or "–", **share}
+        if everywhere:
+            return (
+                _("%(need)s (%(who)s): kukaan ei ole vapaana yhtenäkään mahdollisena aikana.")
+                % values
+            )
+        return _("%(need)s (%(who)s): ei vapaana %(blocked)d ajassa %(of)d mahdollisesta.") % values
     if reason.code == "person":
-        return _("%(name)s on varattu (%(blocked)d/%(of)d mahdollisesta ajasta).") % {
-            "name": _name(answer, p["person"]),
-            **share,
-        }
+        if p["person"] == answer.convener_id:
+            return (
+                _("Olet itse varattu kaikkina mahdollisina aikoina.")
+                if everywhere
+                else _("Olet itse varattu %(blocked)d ajassa %(of)d mahdollisesta.") % share
+            )
+        values = {"name": _name(answer, p["person"]), **share}
+        if everywhere:
+            return _("%(name)s on varattu kaikkina mahdollisina aikoina.") % values
+        return _("%(name)s on varattu %(blocked)d ajassa %(of)d mahdollisesta.") % values
     if reason.code == "family":
         return (
             _("Perheelle sopivat ajat eivät osu (%(blocked)d/%(of)d mahdollisesta ajasta).") % share

@@ -53,6 +53,19 @@ def add_absence(
         errors["to_time"] = _("Päättymiskellonaika on ennen alkamista.")
     if any(not isinstance(d, int) or not 0 <= d <= 6 for d in weekdays):
         errors["weekdays"] = _("Tuntematon viikonpäivä.")
+    elif (
+        weekdays
+        and "ends_on" not in errors
+        and not any(
+            (starts_on + timedelta(days=i)).weekday() in weekdays
+            for i in range(min((ends_on - starts_on).days + 1, 7))
+        )
+    ):
+        # A weekly day off with no day of its own in the range blocks nothing.
+        errors["ends_on"] = _(
+            "Välillä ei ole yhtään valittua viikonpäivää. Anna toistuvalle poissaololle "
+            "päättymispäivä."
+        )
     # Locked: two tabs adding at once cannot pass the limit together.
     type(professional).objects.select_for_update().filter(pk=professional.pk).first()
     if (
@@ -81,6 +94,23 @@ def remove_absence(*, actor: User, absence_id: int) -> bool:
     return bool(deleted)
 
 
+def meetings_during(absence: Absence, now=None) -> list:
+    """The coming meetings the absent person is at the table of, during the absence."""
+    from yhdessa.meetings.queries import busy_meetings
+    from yhdessa.scheduling.availability import absence_intervals
+
+    now = now or timezone.now()
+    found = {}
+    for start, end in absence_intervals(absence, absence.starts_on, absence.ends_on)[:400]:
+        if end <= now:
+            continue
+        for _person, meeting in busy_meetings(
+            [absence.professional_id], starts_at=start, ends_at=end
+        ):
+            found[meeting.pk] = meeting
+    return sorted(found.values(), key=lambda m: m.starts_at)
+
+
 def upcoming_absences(professional, today: date | None = None):
     today = today or timezone.localdate()
     return Absence.objects.filter(professional=professional, ends_on__gte=today)
@@ -102,7 +132,7 @@ def absence_text(absence: Absence) -> str:
 
         parts.append(time_of_day(absence.from_time, absence.to_time))
     else:
-        parts.append(_("koko päivän"))
+        parts.append(_("koko päivä"))
     return " · ".join(parts)
 
 

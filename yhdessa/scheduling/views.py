@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from yhdessa import access
+from yhdessa.formats import day_and_time
 from yhdessa.network.models import FamilyCentreTeam
 from yhdessa.scheduling import feeds, services
 from yhdessa.scheduling.forms import AbsenceForm, CalendarUploadForm, CalendarUrlForm, RoomForm
@@ -23,11 +25,21 @@ def availability(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_absence(actor=request.user, **form.cleaned_data)
+            absence = services.add_absence(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Poissaolo on lisätty; sitä aikaa ei tarjota kutsuihin."))
+            # Meetings already agreed are not moved by it: say so, and how to tell.
+            for meeting in services.meetings_during(absence):
+                messages.warning(
+                    request,
+                    _(
+                        "Olet kutsuttu tapaamiseen %(when)s poissaolon aikana. Kerro "
+                        "koollekutsujalle: vastaa kutsuun ”En pääse” tapaamisen sivulla."
+                    )
+                    % {"when": day_and_time(meeting.starts_at)},
+                )
             return redirect("scheduling:availability")
     source = CalendarSource.objects.filter(professional=professional).first()
     absences = list(services.upcoming_absences(professional))
@@ -90,7 +102,13 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(feeds.ERROR_TEXTS.get(error.code, error.code)))
         else:
             messages.success(
-                request, _("Kalenterista luettiin %(n)d varattua aikaa.") % {"n": count}
+                request,
+                ngettext(
+                    "Kalenterista luettiin %(n)d varattu aika.",
+                    "Kalenterista luettiin %(n)d varattua aikaa.",
+                    count,
+                )
+                % {"n": count},
             )
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))

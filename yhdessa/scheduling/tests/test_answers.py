@@ -29,7 +29,9 @@ def _link_in_email(meeting, network, key) -> str:
     message = OutboxMessage.objects.get(
         meeting=meeting, professional=network.people[key], kind="invitation", channel="email"
     )
-    return re.search(r"http://\S+/a/(\S+)/", message.body).group(1)
+    # The link is the invitee's secret: not in the stored body, only as sent.
+    assert "/a/" not in message.shown_body or "eyJ" not in message.shown_body
+    return re.search(r"http://\S+/a/(\S+)/", message.text).group(1)
 
 
 def test_the_invitation_carries_a_link_that_answers_without_login(client, network):
@@ -249,3 +251,32 @@ def test_no_substitute_after_the_family_withdrew_its_consent(client, network, se
     )
     assert not meeting.invitations.filter(professional=second_guide).exists()
     assert OutboxMessage.objects.filter(to_family=True).count() == before
+
+
+def test_an_invitees_answer_link_is_not_shown_to_colleagues(client, network):
+    meeting = meeting_for(network)
+    message = OutboxMessage.objects.get(
+        meeting=meeting, professional=network.people["mikko"], kind="invitation", channel="email"
+    )
+    assert (
+        "/a/" in message.text
+        and answer_token(_invitation(meeting, "mikko", network)) in message.text
+    )
+    client.force_login(network.convener)
+    page = client.get(reverse("notify:detail", args=[message.pk])).content.decode()
+    assert answer_token(_invitation(meeting, "mikko", network)) not in page
+
+
+def test_a_replaced_invitee_no_longer_sees_the_meeting_as_theirs(client, network, second_guide):
+    meeting = meeting_for(network)
+    _decline(meeting, network)
+    from yhdessa.meetings.answers import invite_substitute
+
+    invite_substitute(
+        actor=network.convener,
+        meeting=meeting,
+        invitation_id=_invitation(meeting, "mikko", network).pk,
+        professional_id=second_guide.pk,
+    )
+    client.force_login(network.member)  # Mikko
+    assert meeting not in client.get(reverse("home")).context["meetings"]

@@ -250,3 +250,20 @@ def test_an_uploaded_calendar_counts_on_the_page_and_can_be_forgotten(client, ne
     assert ExternalBusy.objects.count() == 1
     client.post(reverse("scheduling:calendar_forget_upload"))
     assert ExternalBusy.objects.count() == 0
+
+
+def test_a_weekly_day_off_must_contain_its_day_and_an_absence_warns_of_meetings(client, network):
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    client.force_login(network.member)  # Mikko
+    url = reverse("scheduling:availability")
+    page = client.post(
+        url, {"kind": "part_time", "starts_on": monday.isoformat(), "weekdays": ["4"]}
+    )
+    assert "Välillä ei ole yhtään valittua viikonpäivää" in page.content.decode()
+    assert Absence.objects.count() == 0
+    meeting = meeting_for(network)  # Mikko invited
+    day = timezone.localtime(meeting.starts_at).date()
+    page = client.post(
+        url, {"kind": "training", "starts_on": day.isoformat()}, follow=True
+    ).content.decode()
+    assert "Olet kutsuttu tapaamiseen" in page and "En pääse" in page

@@ -173,3 +173,22 @@ def test_a_withdrawal_or_a_closing_ends_the_open_poll(network):
     close_concern(actor=network.convener, concern=other.concern, reason="need_passed")
     other.refresh_from_db()
     assert other.status == "cancelled"
+
+
+def test_the_convening_page_starts_a_poll_by_post_with_its_choices(client, network):
+    concern = concern_for(network.convener)
+    client.force_login(network.convener)
+    page = client.post(
+        reverse("scheduling:poll_new", args=[concern.pk]),
+        {
+            "start_poll": "1",
+            "expertise": ["family_guide"],
+            "invitees": [str(network.people["mikko"].pk)],
+            "place": "Perhekeskus",
+            "csrfmiddlewaretoken": "x",
+        },
+    )
+    assert page.status_code == 200 and Poll.objects.count() == 0
+    slots = [s for s in page.context["slots"] if s]
+    assert len(slots) == 3
+    assert page.context["form"].initial["invitees"] == [str(network.people["mikko"].pk)]
