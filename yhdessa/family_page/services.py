@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
 from yhdessa.formats import time_of_day
+from yhdessa.meetings.messages import queue_convener_notice
 from yhdessa.meetings.models import Meeting
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
@@ -58,28 +58,23 @@ def answer_invitation(
 
 
 def _tell_convener(meeting: Meeting) -> None:
-    convener = meeting.convener
-    if not convener.email:
-        return
-    language = language_of(convener.user)
-    with translation.override(language):
+    family = meeting.concern.family
+
+    def texts():
         when = timezone.localtime(meeting.starts_at)
+        date = formats.date_format(when, "SHORT_DATE_FORMAT")
         subject = _("Perhe tarvitsee toisen ajan: %(family)s %(date)s") % {
-            "family": meeting.concern.family.alias,
-            "date": formats.date_format(when, "SHORT_DATE_FORMAT"),
+            "family": family.alias,
+            "date": date,
         }
         lines = [
-            _("Hei %(name)s,") % {"name": convener.name},
+            _("Hei %(name)s,") % {"name": meeting.convener.name},
             "",
             _(
                 "Perhe %(family)s vastasi kutsuun omalla sivullaan: aika %(date)s %(time)s "
                 "ei sovi, perhe tarvitsee toisen ajan."
             )
-            % {
-                "family": meeting.concern.family.alias,
-                "date": formats.date_format(when, "SHORT_DATE_FORMAT"),
-                "time": time_of_day(when),
-            },
+            % {"family": family.alias, "date": date, "time": time_of_day(when)},
         ]
         if meeting.family_answer_note:
             lines += ["", _("Perheen viesti: %(note)s") % {"note": meeting.family_answer_note}]
@@ -91,15 +86,12 @@ def _tell_convener(meeting: Meeting) -> None:
                 + reverse("meetings:reschedule", args=[meeting.pk])
             },
         ]
-    queue_message(
-        kind=OutboxMessage.Kind.NOTICE,
-        recipient=convener.email,
-        language=language,
-        subject=subject,
-        body="\n".join(lines),
-        idempotency_key=f"family-answer:{meeting.pk}:{meeting.family_answered_at.isoformat()}",
-        meeting_id=meeting.pk,
-        professional_id=convener.pk,
+        return subject, lines
+
+    queue_convener_notice(
+        meeting,
+        key=f"family-answer:{meeting.pk}:{meeting.family_answered_at.isoformat()}",
+        texts=texts,
     )
 
 

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
-from yhdessa.meetings.answers import answer_invitation, invitation_for_token, open_for_answers
+from yhdessa.meetings.answer_links import invitation_for_token
+from yhdessa.meetings.answers import answer_invitation, open_for_answers
 from yhdessa.meetings.forms import AnswerForm
 from yhdessa.web import add_service_errors, private_page
 

@@ -10,32 +10,21 @@ same expertise who are free then; inviting one is one click.
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict
 from yhdessa.families.services import refuse_if_not_open
 from yhdessa.formats import day_and_time, time_of_day
-from yhdessa.meetings.answer_links import answer_token, answer_url, invitation_for_token  # noqa: F401
-from yhdessa.meetings.messages import (
-    Kind,
-    _queue_family_message,
-    _queue_professional_messages,
-    _replace_sent,
-)
+from yhdessa.meetings.messages import meeting_url, queue_convener_notice, queue_people_change
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.meetings.queries import invitable_professionals
 from yhdessa.network.models import Professional
-from yhdessa.notify.models import OutboxMessage
-from yhdessa.notify.services import queue_message, withdraw_waiting
 from yhdessa.privacy import check_no_identity_codes, identity_code_errors
 
 NOTE_MAX_LENGTH = Invitation._meta.get_field("answer_note").max_length
@@ -112,60 +101,47 @@ def answer_invitation(
 
 def _tell_convener(meeting: Meeting, invitation: Invitation) -> None:
     """The convener hears of a decline or a proposal at once, in their language."""
-    convener = meeting.convener
-    if not convener.email:
-        return  # they see it on the meeting page and the start page
-    language = language_of(convener.user)
-    with translation.override(language):
+    name = invitation.professional.name
+
+    def texts():
         when = timezone.localtime(meeting.starts_at)
-        subject = (
-            _("Ei pääse: %(name)s, %(date)s %(time)s")
-            if invitation.answer == Answer.DECLINED
-            else _("Toinen aika ehdotettu: %(name)s, %(date)s %(time)s")
-        ) % {
-            "name": invitation.professional.name,
+        values = {
+            "name": name,
             "date": formats.date_format(when, "SHORT_DATE_FORMAT"),
             "time": time_of_day(when),
         }
-        lines = [_("Hei %(name)s,") % {"name": convener.name}, ""]
+        lines = [_("Hei %(name)s,") % {"name": meeting.convener.name}, ""]
         if invitation.answer == Answer.DECLINED:
-            lines.append(
+            subject = _("Ei pääse: %(name)s, %(date)s %(time)s") % values
+            lines += [
                 _("%(name)s ei pääse Yhdessä aikaan %(when)s.")
-                % {"name": invitation.professional.name, "when": day_and_time(meeting.starts_at)}
-            )
-            lines.append(
+                % {"name": name, "when": day_and_time(meeting.starts_at)},
                 _(
                     "Tapaamisen sivulla näet samaa osaamista olevat, jotka ovat silloin "
                     "vapaina, ja voit kutsua sijaisen yhdellä painalluksella."
-                )
-            )
+                ),
+            ]
         else:
+            subject = _("Toinen aika ehdotettu: %(name)s, %(date)s %(time)s") % values
             lines.append(
                 _("%(name)s ehdottaa toista aikaa: %(proposed)s (nyt %(when)s).")
                 % {
-                    "name": invitation.professional.name,
+                    "name": name,
                     "proposed": day_and_time(invitation.proposed_starts_at),
                     "when": day_and_time(meeting.starts_at),
                 }
             )
         if invitation.answer_note:
             lines += ["", _("Viesti: %(note)s") % {"note": invitation.answer_note}]
-        lines += [
-            "",
-            settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk]),
-        ]
-    queue_message(
-        kind=OutboxMessage.Kind.NOTICE,
-        recipient=convener.email,
-        language=language,
-        subject=subject,
-        body="\n".join(lines),
-        idempotency_key=(
+        return subject, [*lines, "", meeting_url(meeting)]
+
+    queue_convener_notice(
+        meeting,
+        key=(
             f"answer:{invitation.pk}:seq{meeting.sequence}:{invitation.answer}:"
             f"{invitation.answered_at.isoformat()}"
         ),
-        meeting_id=meeting.pk,
-        professional_id=convener.pk,
+        texts=texts,
     )
 
 
@@ -262,24 +238,5 @@ def invite_substitute(
     )
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     meeting.refresh_from_db()
-    _queue_substitution(meeting, substitute)
+    queue_people_change(meeting, substitute)
     return substitute
-
-
-def _queue_substitution(meeting: Meeting, substitute: Invitation) -> None:
-    withdraw_waiting(
-        meeting_id=meeting.pk, keep_prefix=f"meeting:{meeting.pk}:seq{meeting.sequence}:"
-    )
-    invitations = list(
-        meeting.invitations.exclude(status=Invitation.Status.WITHDRAWN)
-        .select_related("professional__user")
-        .prefetch_related("professional__expertise")
-    )
-    new = [i for i in invitations if i.pk == substitute.pk]
-    others = [i for i in invitations if i.pk != substitute.pk]
-    _queue_professional_messages(meeting, new, Kind.INVITATION, "", recipients_list=invitations)
-    _queue_professional_messages(
-        meeting, others, Kind.UPDATE, "", recipients_list=invitations, people_changed=True
-    )
-    family_told = _queue_family_message(meeting, invitations, Kind.UPDATE, "", people_changed=True)
-    _replace_sent(meeting, invitations, family_told=family_told)

@@ -121,6 +121,61 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
     _replace_sent(meeting, invitations, family_told=family_told)
 
 
+def queue_convener_notice(meeting: Meeting, *, key: str, texts) -> None:
+    """Tell the meeting's convener at once (an invitee declined, the family
+    needs another time): ``texts()`` gives (subject, lines), called in the
+    convener's language. Without an email the convener sees it on the
+    meeting page. ``key`` names the event: the same event tells once."""
+    convener = meeting.convener
+    if not convener.email:
+        return
+    language = language_of(convener.user)
+    with translation.override(language):
+        subject, lines = texts()
+        body = "\n".join(lines)
+    queue_message(
+        kind=Kind.NOTICE,
+        recipient=convener.email,
+        language=language,
+        subject=subject,
+        body=body,
+        idempotency_key=key,
+        meeting_id=meeting.pk,
+        professional_id=convener.pk,
+    )
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return settings.SITE_URL.rstrip("/") + f"/meetings/{meeting.pk}/"
+
+
+def queue_people_change(meeting: Meeting, newcomer: Invitation) -> None:
+    """A substitute came in (the meeting's sequence already raised): the
+    newcomer gets the invitation, the others and the family an update that
+    says the people changed. The same rules as every round of messages: the
+    older round still waiting is withdrawn, and after a withdrawal of
+    consent nothing reaches the family."""
+    withdraw_waiting(
+        meeting_id=meeting.pk, keep_prefix=f"meeting:{meeting.pk}:seq{meeting.sequence}:"
+    )
+    withdrawn = _consent_withdrawn(meeting, lock=True)
+    invitations = list(
+        meeting.invitations.exclude(status=Invitation.Status.WITHDRAWN)
+        .select_related("professional__user")
+        .prefetch_related("professional__expertise")
+    )
+    new = [i for i in invitations if i.pk == newcomer.pk]
+    others = [i for i in invitations if i.pk != newcomer.pk]
+    _queue_professional_messages(meeting, new, Kind.INVITATION, "", recipients_list=invitations)
+    _queue_professional_messages(
+        meeting, others, Kind.UPDATE, "", recipients_list=invitations, people_changed=True
+    )
+    family_told = not withdrawn and _queue_family_message(
+        meeting, invitations, Kind.UPDATE, "", people_changed=True
+    )
+    _replace_sent(meeting, invitations, family_told=family_told)
+
+
 SMS_TEXTS = {
     Kind.INVITATION: gettext_lazy(
         "%(title)s %(weekday)s %(date)s %(time)s, %(place)s. Tiedot ja vastaus:"

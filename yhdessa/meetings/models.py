@@ -186,3 +186,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.professional} → {self.meeting_id}"
+
+    @property
+    def holds_time(self) -> bool:
+        """Whether the meeting takes the invitee's time: not declined, not
+        replaced by a substitute. The double-booking check and the slot
+        finder's busy times both ask this."""
+        return self.status != self.Status.WITHDRAWN and self.answer != self.Answer.DECLINED

@@ -14,7 +14,7 @@ from yhdessa.network.queries import professionals_with_expertise, team_for
 MAX_DURATION = timedelta(minutes=480)
 
 
-def _scheduled_with(ids: set[int], *, starts_at: datetime, ends_at: datetime):
+def scheduled_with(ids: set[int], *, starts_at: datetime, ends_at: datetime):
     """Scheduled meetings of these people (convener or invitee) that start
     early enough to overlap [starts_at, ends_at)."""
     return Meeting.objects.filter(
@@ -34,7 +34,7 @@ def busy_meetings(
     if not ids:
         return []
     candidates = (
-        _scheduled_with(ids, starts_at=starts_at, ends_at=ends_at)
+        scheduled_with(ids, starts_at=starts_at, ends_at=ends_at)
         .exclude(pk=exclude)
         .select_related("convener")
         .prefetch_related("invitations__professional")
@@ -43,7 +43,9 @@ def busy_meetings(
     for meeting in candidates:
         if meeting.ends_at <= starts_at:
             continue
-        people = [meeting.convener] + [i.professional for i in meeting.invitations.all()]
+        people = [meeting.convener] + [
+            i.professional for i in meeting.invitations.all() if i.holds_time
+        ]
         found += [(p, meeting) for p in people if p.pk in ids]
     return sorted(found, key=lambda row: (row[0].name, row[1].starts_at))
 

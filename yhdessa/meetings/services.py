@@ -92,18 +92,19 @@ def _stored_warnings(breaches, busy: list[tuple[Professional, Meeting]], away_no
     )
 
 
-def _away(people, busy, *, starts_at: datetime, duration_minutes: int, exclude=None, team=None):
+def _away(people, busy, *, starts_at: datetime, duration_minutes: int, team=None):
     """Who of these people is away then for a reason other than a meeting:
     an absence, their own calendar, a standing team's session, a poll's
     held time. A session of the team being booked does not count."""
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     in_meetings = {person.pk for person, _meeting in busy}
+    # The meetings are read already (``busy``): only the other sources here.
     other = busy_by_person(
         set(people) - in_meetings,
         start=starts_at,
         end=ends_at,
-        exclude_meeting=exclude,
         exclude_team=team.pk if team is not None else None,
+        include_meetings=False,
     )
     away_ids = {pid for pid, times in other.items() if times}
     return [
@@ -146,45 +147,20 @@ def _lock_people(ids) -> None:
 
 
 @transaction.atomic
-def convene_meeting(
-    *,
-    actor: User,
-    concern: Concern,
-    starts_at: datetime,
-    duration_minutes: int,
-    place: str,
-    invitee_ids: list[int],
-    team_id: int | None = None,
-    confirm_practice_exceptions: bool = True,
-    confirm_double_booking: bool = False,
-    room_id: int | None = None,
-    session_starts_at: datetime | None = None,
-    now: datetime | None = None,
-) -> Meeting:
+def convene_meeting(*, actor: User, concern: Concern, **options) -> Meeting:
     """Convene a meeting from a team (the municipality's first unless chosen):
     invitations to every invitee and to the family.
 
     A time that breaks the team's invitation practice is recorded with its
     warnings; with ``confirm_practice_exceptions=False`` it is refused with
     PracticeNotKept instead, so that a page can ask the convener first.
-    Booking someone over their existing meeting is refused with DoubleBooked
-    unless ``confirm_double_booking``.
+    Booking someone over their existing meeting (or a time they are away) is
+    refused with DoubleBooked unless ``confirm_double_booking``. ``room_id``
+    books that room with the meeting; ``session_starts_at`` makes it a place
+    of a standing team's session.
     """
     convener = access.require_may_convene(actor, concern)
-    return convene_as(
-        convener,
-        concern=concern,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        place=place,
-        invitee_ids=invitee_ids,
-        team_id=team_id,
-        confirm_practice_exceptions=confirm_practice_exceptions,
-        confirm_double_booking=confirm_double_booking,
-        room_id=room_id,
-        session_starts_at=session_starts_at,
-        now=now,
-    )
+    return convene_as(convener, concern=concern, **options)
 
 
 @transaction.atomic
@@ -203,9 +179,9 @@ def convene_as(
     session_starts_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Meeting:
-    """The convening itself, for a convener whose right the caller checked
-    (convene_meeting; the guidance service booking a session place for the
-    worker it hands the family to)."""
+    """The convening itself (options as in convene_meeting), for a convener
+    whose right the caller checked: convene_meeting, and the guidance service
+    booking a session place for the worker it hands the family to."""
     # A closed concern, or a family that withdrew its consent, gets no meeting.
     refuse_if_not_open(concern.pk)
     now = now or timezone.now()
@@ -355,7 +331,6 @@ def reschedule_meeting(
         busy,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        exclude=meeting.pk,
         team=meeting.team,
     )
     if (busy or away_now) and not confirm_double_booking:

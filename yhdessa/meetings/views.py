@@ -189,8 +189,9 @@ def convene(request: HttpRequest, concern_pk: int) -> HttpResponse:
         "form": form,
         "previous": previous,
         "practice_lines": (describe_practice(practice) if practice else []) + describe_team(team),
+        # A search just made answers with its own times: not searched twice.
         "slots": _free_team_slots(concern, me, team, people, team_people | ticked)
-        if practice and not (team and team.books_sessions)
+        if practice and found is None and not (team and team.books_sessions)
         else [],
         "warning_groups": breach_groups(warnings),
         "booked": booked,

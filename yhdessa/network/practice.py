@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from yhdessa.formats import time_of_day
 from yhdessa.network.models import Expertise, InvitationPractice
-from yhdessa.network.working_days import is_working_day
+from yhdessa.network.working_days import subtract_working_days
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,6 @@ class Window:
 
 def windows_of(practice: InvitationPractice) -> list[Window]:
     return [Window(s.weekday, s.starts, s.ends) for s in practice.slots.all()]
-
-
-def subtract_working_days(day: date, count: int) -> date:
-    """The date ``count`` working days before ``day``: Mon-Fri, less the
-    Finnish public holidays."""
-    while count > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
 
 
 def earliest_meeting_day(practice: InvitationPractice | None, today: date) -> date | None:

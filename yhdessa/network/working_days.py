@@ -26,6 +26,15 @@ def add_working_days(day: date, count: int) -> date:
     return day
 
 
+def subtract_working_days(day: date, count: int) -> date:
+    """The date ``count`` working days before ``day`` (the practices' request deadlines)."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
 def previous_working_day(day: date) -> date:
     """The last working day before ``day``."""
     day -= timedelta(days=1)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from yhdessa.meetings.models import Invitation, Meeting
+from yhdessa.meetings.queries import MAX_DURATION, scheduled_with
 from yhdessa.network.models import FamilyCentreTeam
 from yhdessa.network.practice import Window, windows_of
 from yhdessa.network.working_days import is_working_day
@@ -27,9 +27,6 @@ from yhdessa.scheduling.models import Absence, ExternalBusy, Poll, PollOption, R
 
 Interval = tuple[datetime, datetime]
 
-# The longest meeting (the model's check constraint): how far back an
-# overlapping meeting can start.
-MAX_DURATION = timedelta(minutes=480)
 HORIZON_DAYS = 120
 
 
@@ -84,39 +81,29 @@ def busy_by_person(
     exclude_meeting: int | None = None,
     exclude_team: int | None = None,
     exclude_poll: int | None = None,
+    include_meetings: bool = True,
 ) -> dict[int, list[Interval]]:
     """Every busy time of these people overlapping [start, end), by person.
     ``exclude_*`` leaves out the meeting being moved, the standing team being
     booked (its sessions are the very times offered) and the poll being
-    decided."""
+    decided; ``include_meetings=False`` leaves out the meetings for a caller
+    that has read them already (the double-booking check)."""
     ids = set(professional_ids)
     busy: dict[int, list[Interval]] = defaultdict(list)
     if not ids:
         return busy
-    meetings = (
-        Meeting.objects.filter(
-            Q(convener_id__in=ids)
-            | Q(
-                invitations__professional_id__in=ids,
-                invitations__status=Invitation.Status.INVITED,
-            ),
-            status=Meeting.Status.SCHEDULED,
-            starts_at__lt=end,
-            starts_at__gt=start - MAX_DURATION,
+    if include_meetings:
+        meetings = (
+            scheduled_with(ids, starts_at=start, ends_at=end)
+            .exclude(pk=exclude_meeting)
+            .prefetch_related("invitations")
         )
-        .exclude(pk=exclude_meeting)
-        .distinct()
-        .prefetch_related("invitations")
-    )
-    for meeting in meetings:
-        interval = (meeting.starts_at, meeting.ends_at)
-        at_table = {meeting.convener_id} | {
-            i.professional_id
-            for i in meeting.invitations.all()
-            if i.status == Invitation.Status.INVITED and i.answer != Invitation.Answer.DECLINED
-        }
-        for pid in at_table & ids:
-            busy[pid].append(interval)
+        for meeting in meetings:
+            at_table = {meeting.convener_id} | {
+                i.professional_id for i in meeting.invitations.all() if i.holds_time
+            }
+            for pid in at_table & ids:
+                busy[pid].append((meeting.starts_at, meeting.ends_at))
 
     first_day, last_day = timezone.localtime(start).date(), timezone.localtime(end).date()
     teams = (

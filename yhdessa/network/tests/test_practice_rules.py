@@ -12,10 +12,13 @@ from yhdessa.network.practice import (
     earliest_meeting_day,
     practice_warnings,
     request_deadline,
-    subtract_working_days,
     windows_of,
 )
-from yhdessa.network.working_days import holidays_between, is_working_day
+from yhdessa.network.working_days import (
+    holidays_between,
+    is_working_day,
+    subtract_working_days,
+)
 from yhdessa.scheduling import finder
 
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))

@@ -10,7 +10,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import _professional, meeting_for
+from conftest import _professional, concern_for, meeting_for
 from yhdessa.meetings.answer_links import answer_token
 from yhdessa.meetings.models import Invitation
 from yhdessa.meetings.services import cancel_meeting
@@ -280,3 +280,25 @@ def test_a_replaced_invitee_no_longer_sees_the_meeting_as_theirs(client, network
     )
     client.force_login(network.member)  # Mikko
     assert meeting not in client.get(reverse("home")).context["meetings"]
+
+
+def test_a_declined_or_replaced_invitee_is_not_double_booked(network, second_guide):
+    """The convening's double-booking check and the slot finder agree: a
+    meeting one declined (or was replaced in) does not take one's time."""
+    from yhdessa.meetings.services import convene_meeting
+
+    first = meeting_for(network)
+    _decline(first, network)
+    second = convene_meeting(
+        actor=network.convener,
+        concern=concern_for(network.convener, alias="Perhe T"),
+        starts_at=first.starts_at,
+        duration_minutes=90,
+        place="Perhekeskus",
+        invitee_ids=[network.people["mikko"].pk],
+        confirm_double_booking=True,  # Sanna herself convenes both
+    )
+    booked = [
+        w["params"]["name"] for w in second.practice_warnings if "name" in w.get("params", {})
+    ]
+    assert booked == ["Sanna Lehtola"]

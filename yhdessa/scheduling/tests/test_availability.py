@@ -12,7 +12,8 @@ from conftest import concern_for, meeting_for, next_thursday_at
 from yhdessa.errors import DoubleBooked
 from yhdessa.meetings.services import convene_meeting
 from yhdessa.network.models import InvitationPractice
-from yhdessa.network.practice import request_deadline, subtract_working_days
+from yhdessa.network.practice import request_deadline
+from yhdessa.network.working_days import subtract_working_days
 from yhdessa.scheduling.availability import absence_intervals, busy_by_person
 from yhdessa.scheduling.models import Absence, ExternalBusy
 from yhdessa.scheduling.search import SlotRequest, find
