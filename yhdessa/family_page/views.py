@@ -32,8 +32,7 @@ from yhdessa.meetings.models import Meeting
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
 from yhdessa.scheduling.models import PollVote
-from yhdessa.scheduling.poll_views import answers_from, option_rows
-from yhdessa.scheduling.polls import family_polls, vote
+from yhdessa.scheduling.polls import answers_from, family_polls, option_rows, vote
 from yhdessa.web import add_service_errors, object_id, private_page
 
 

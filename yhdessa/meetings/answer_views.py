@@ -2,8 +2,6 @@
 no login. It shows only what the invitation itself said (time, place,
 convener), never the family, so a forwarded link leaks nothing about them."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -62,9 +60,3 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             },
         )
     )
-
-
-def parse_local(date_value, time_value) -> datetime | None:
-    if not date_value or not time_value:
-        return None
-    return timezone.make_aware(datetime.combine(date_value, time_value))

@@ -45,7 +45,7 @@ from yhdessa.plans.models import StarArea
 from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import STAR_NOTE_MAX_LENGTH, record_star_notes
 from yhdessa.scheduling.models import PollVote
-from yhdessa.scheduling.poll_views import option_rows
+from yhdessa.scheduling.polls import option_rows
 from yhdessa.scheduling.rooms import rooms_bookable_by
 from yhdessa.scheduling.search import SlotRequest
 from yhdessa.scheduling.search import find as find_slots_for

@@ -23,6 +23,7 @@ from yhdessa.meetings.queries import invitable_professionals
 from yhdessa.network.queries import teams_of
 from yhdessa.scheduling import polls
 from yhdessa.scheduling.models import Poll, PollVote
+from yhdessa.scheduling.polls import answers_from, option_rows
 from yhdessa.scheduling.rooms import rooms_bookable_by
 from yhdessa.scheduling.search import SlotRequest, find
 from yhdessa.web import add_service_errors, object_id, private_page
@@ -221,16 +222,6 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("families:detail", pk=poll.concern_id)
 
 
-def answers_from(post, poll: Poll) -> dict[int, str]:
-    """The radio answers of a poll form: ``option-<pk>`` = yes / maybe / no."""
-    found = {}
-    for option in poll.options.all():
-        value = post.get(f"option-{option.pk}")
-        if value:
-            found[option.pk] = value
-    return found
-
-
 @login_required
 @require_POST
 def vote_in_app(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,17 +237,6 @@ def vote_in_app(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Kiitos, vastauksesi on tallennettu."))
     return redirect("home")
-
-
-def option_rows(poll: Poll, professional_id: int | None) -> list[tuple]:
-    """Each candidate time with the reader's own answer (None = the family's)."""
-    rows = []
-    for option in poll.options.prefetch_related("votes"):
-        mine = next(
-            (v.answer for v in option.votes.all() if v.professional_id == professional_id), ""
-        )
-        rows.append((option, mine))
-    return rows
 
 
 @require_http_methods(["GET", "POST"])

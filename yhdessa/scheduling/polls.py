@@ -298,6 +298,27 @@ def family_polls(family: Family):
     )
 
 
+def answers_from(post, poll: Poll) -> dict[int, str]:
+    """The radio answers of a poll form: ``option-<pk>`` = yes / maybe / no."""
+    found = {}
+    for option in poll.options.all():
+        value = post.get(f"option-{option.pk}")
+        if value:
+            found[option.pk] = value
+    return found
+
+
+def option_rows(poll: Poll, professional_id: int | None) -> list[tuple]:
+    """Each candidate time with the reader's own answer (None = the family's)."""
+    rows = []
+    for option in poll.options.prefetch_related("votes"):
+        mine = next(
+            (v.answer for v in option.votes.all() if v.professional_id == professional_id), ""
+        )
+        rows.append((option, mine))
+    return rows
+
+
 # ---- deciding ------------------------------------------------------------------
 
 

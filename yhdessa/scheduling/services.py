@@ -138,8 +138,6 @@ def absence_text(absence: Absence) -> str:
 
 # ---- rooms --------------------------------------------------------------------
 
-ROOM_FIELDS = ("name", "address", "capacity", "accessibility", "is_active")
-
 
 @transaction.atomic
 def save_room(
@@ -197,9 +195,3 @@ def save_room(
 def future_bookings(room: Room, now=None):
     now = now or timezone.now()
     return room.bookings.filter(ends_at__gt=now).select_related("meeting").order_by("starts_at")
-
-
-def default_week(today: date | None = None) -> date:
-    """Monday of next week: the week a convener most often asks about."""
-    today = today or timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
