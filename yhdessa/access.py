@@ -440,10 +440,14 @@ def require_may_convene(actor, concern: Concern) -> Professional:
 
 
 def may_close_concern(user, concern: Concern) -> bool:
-    """The local worker who raised the concern, or the coordinator of the
-    family's municipality, closes it or records a withdrawn consent."""
+    """The local worker who raised the concern, a lead professional of its
+    plan, or the coordinator of the family's municipality, closes it or
+    records a withdrawn consent."""
     pid = _pid(user)
-    if pid is not None and concern.convener_id == pid:
+    if pid is not None and (
+        concern.convener_id == pid
+        or JointPlan.objects.filter(meeting__concern=concern, lead_professionals=pid).exists()
+    ):
         return True
     town = coordinated_municipality_id(user)
     return town is not None and town == concern.family.municipality_id
@@ -453,8 +457,8 @@ def require_may_close_concern(actor, concern: Concern) -> None:
     if not may_close_concern(actor, concern):
         raise PermissionDenied(
             _(
-                "Vain huolen kirjannut lähityöntekijä tai kunnan perhekeskuskoordinaattori "
-                "voi sulkea huolen tai kirjata suostumuksen perumisen."
+                "Vain huolen kirjannut lähityöntekijä, perheen vastuutyöntekijä tai kunnan "
+                "perhekeskuskoordinaattori voi sulkea huolen tai kirjata suostumuksen perumisen."
             )
         )
 
@@ -532,6 +536,22 @@ def require_lead(actor, plan: JointPlan) -> Professional:
     if not plan.lead_professionals.filter(pk=professional.pk).exists():
         raise PermissionDenied(_("Vain perheen vastuutyöntekijä voi tehdä tämän."))
     return professional
+
+
+def may_share_plan(user, plan: JointPlan) -> bool:
+    """A lead of the plan, or the convener of its meeting, records the
+    family's consent to share it."""
+    pid = _pid(user)
+    return pid is not None and (
+        plan.meeting.convener_id == pid or plan.lead_professionals.filter(pk=pid).exists()
+    )
+
+
+def require_may_share_plan(actor, plan: JointPlan) -> None:
+    if not may_share_plan(actor, plan):
+        raise PermissionDenied(
+            _("Vain perheen vastuutyöntekijä tai koollekutsuja voi jakaa suunnitelman.")
+        )
 
 
 def require_coordinator(actor) -> int:
@@ -621,7 +641,9 @@ def read_concern(user, pk: int, *, action: Action = Action.READ, via_api: bool =
 
 def plan_queryset() -> QuerySet[JointPlan]:
     return JointPlan.objects.select_related("updated_by").prefetch_related(
-        "actions", "lead_professionals__organisation"
+        "actions__responsible_professional",
+        "actions__responsible_organisation",
+        "lead_professionals__organisation",
     )
 
 
@@ -631,10 +653,15 @@ def read_plan(
     """A meeting's joint plan; a meeting without one is 404 and logs nothing."""
     meeting = meeting_detail_queryset().filter(pk=meeting_pk).first()
     why = reason_for_meeting(user, meeting) if meeting is not None else None
-    if why is None:
-        raise Http404
-    plan = plan_queryset().filter(meeting=meeting).first()
+    plan = plan_queryset().filter(meeting=meeting).first() if meeting is not None else None
     if plan is None:
+        raise Http404
+    if why is None and (pid := _pid(user)) is not None and plan.shares.filter(
+        professional_id=pid
+    ).exists():
+        # Outside the meeting, with the family's consent: the plan only.
+        why = Why.SHARED
+    if why is None:
         raise Http404
     record_access(
         user=user,
@@ -644,6 +671,50 @@ def read_plan(
         via_api=via_api,
     )
     return meeting, plan
+
+
+def read_summary(user, meeting_pk: int, *, pdf: bool = False, via_api: bool = False) -> Meeting:
+    """A held meeting's summary for a participant's own records: only those
+    who took part (the convener and those who attended) take it, each
+    taking logged."""
+    meeting = meeting_detail_queryset().filter(pk=meeting_pk).first()
+    why = reason_for_meeting(user, meeting) if meeting is not None else None
+    if why is None:
+        raise Http404
+    if not took_part(user, meeting):
+        raise PermissionDenied(
+            _("Yhteenvedon omiin kirjauksiin ottaa tapaamiseen osallistunut ammattilainen.")
+        )
+    record_access(
+        user=user,
+        family_id=meeting.concern.family_id,
+        what=What.SUMMARY_PDF if pdf else What.SUMMARY,
+        why=Why.CONVENER if meeting.convener_id == _pid(user) else Why.INVITED,
+        via_api=via_api,
+    )
+    return meeting
+
+
+def read_led_plan(user, meeting_pk: int, *, via_api: bool = False) -> JointPlan:
+    """A plan the user leads, for the lead's follow-up (contacts, hand-over,
+    sharing, closing); anyone else gets 404 (or 403 if they may read it)."""
+    plan = (
+        plan_queryset()
+        .select_related("meeting__concern__family", "meeting__convener")
+        .filter(meeting_id=meeting_pk)
+        .first()
+    )
+    if plan is None or not is_lead(user, plan):
+        visible = plan is not None and meetings_visible_to(user).filter(pk=meeting_pk).exists()
+        _refuse(user, visible)
+    record_access(
+        user=user,
+        family_id=plan.meeting.concern.family_id,
+        what=What.FOLLOW_UP,
+        why=Why.LEAD,
+        via_api=via_api,
+    )
+    return plan
 
 
 def read_message(user, pk: int, *, action: Action = Action.READ) -> OutboxMessage:

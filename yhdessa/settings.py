@@ -442,3 +442,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# The Lapset puheeksi method (MIELI ry), linked where the family prefers it as
+# the frame of the meeting: its materials are not ours to copy.
+LAPSET_PUHEEKSI_URL = env.str(
+    "LAPSET_PUHEEKSI_URL",
+    default="https://mieli.fi/materiaalit-ja-koulutukset/tietoa-mielenterveyden-vahvistamisesta/"
+    "perheet/toimiva-lapsi-ja-perhe-tyo/lapset-puheeksi-menetelma/",
+)

@@ -17,6 +17,10 @@ class AccessLogEntry(models.Model):
         ACCESS_LOG = "access_log", _("käyttöloki")
         FAMILY_PAGE = "family_page", _("perheen oma sivu")
         CONTACT = "contact", _("yhteydenotto")
+        # A participant took the meeting's summary into their own records.
+        SUMMARY = "summary", _("tapaamisen yhteenveto")
+        SUMMARY_PDF = "summary_pdf", _("tapaamisen yhteenveto (PDF)")
+        FOLLOW_UP = "follow_up", _("vastuutyöntekijän seuranta")
 
     class Why(models.TextChoices):
         CONVENER = "convener", _("koollekutsuja")
@@ -24,6 +28,8 @@ class AccessLogEntry(models.Model):
         LEAD = "lead", _("vastuutyöntekijä")
         COORDINATOR = "coordinator", _("kunnan perhekeskuskoordinaattori")
         GUIDANCE = "guidance", _("ohjaus- ja neuvontapalvelu")
+        # The family consented that this professional reads its plan.
+        SHARED = "shared", _("perheen luvalla jaettu suunnitelma")
         # The family opened its own page with its link: no user.
         FAMILY = "family", _("perhe itse")
 

@@ -81,6 +81,10 @@ class Concern(models.Model):
         GUIDANCE_SERVICE = "guidance_service", _("ohjaus- ja neuvontapalvelu")
 
     class CloseReason(models.TextChoices):
+        # The outcomes a lead records when the family's Yhdessä aika ends.
+        EVERYDAY_SMOOTH = "everyday_smooth", _("perheen arki sujuu")
+        IN_SERVICE = "in_service", _("tuki jatkuu palvelussa")
+        MOVED_AWAY = "moved_away", _("perhe muutti pois")
         DECLINED = "declined", _("perhe ei halunnut jatkaa")
         HELP_ELSEWHERE = "help_elsewhere", _("apu löytyi muualta")
         NEED_PASSED = "need_passed", _("tarve on poistunut")

@@ -193,3 +193,37 @@ class Invitation(models.Model):
         replaced by a substitute. The double-booking check and the slot
         finder's busy times both ask this."""
         return self.status != self.Status.WITHDRAWN and self.answer != self.Answer.DECLINED
+
+
+class RunSheet(models.Model):
+    """The meeting room page's own record of one meeting (Yhdessä ajan ABC):
+    the frame of the discussion, the child's view, the clock and the drafts
+    typed on the table, so that a dropped connection loses no text."""
+
+    class Frame(models.TextChoices):
+        STAR = "star", _("Hyvinvoinnin tähti")
+        LAPSET_PUHEEKSI = "lapset_puheeksi", _("Lapset puheeksi -keskustelu")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="run_sheet", verbose_name=_("tapaaminen")
+    )
+    frame = models.CharField(
+        _("keskustelun runko"), max_length=20, choices=Frame.choices, default=Frame.STAR
+    )
+    # The child's view, kept at the centre even when the child is not there.
+    child_view = models.TextField(_("lapsen näkökulma"), max_length=2000, blank=True)
+    # The notes of a Lapset puheeksi discussion (its materials are not ours:
+    # only the name and a link are shown).
+    frame_notes = models.TextField(_("keskustelun muistiinpanot"), max_length=4000, blank=True)
+    phase = models.CharField(_("vaihe"), max_length=20, blank=True)
+    clock_started_at = models.DateTimeField(_("kello käynnistetty"), null=True, blank=True)
+    # Field name -> text typed but not yet saved (identity codes never kept).
+    draft = models.JSONField(_("luonnokset"), default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(_("luonnos tallennettu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tapaamisen kulku")
+        verbose_name_plural = _("tapaamisten kulku")
+
+    def __str__(self) -> str:
+        return str(self.meeting_id)

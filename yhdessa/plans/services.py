@@ -32,6 +32,14 @@ NEW_LEAD_MUST_HAVE_ATTENDED = gettext_lazy(
 )
 
 
+RESPONSIBLE_PERSON_UNKNOWN = gettext_lazy(
+    "Toimenpiteen tekijäksi voi nimetä tapaamisen koollekutsujan tai kutsutun ammattilaisen."
+)
+RESPONSIBLE_ORGANISATION_UNKNOWN = gettext_lazy(
+    "Toimenpiteen tekijäksi voi nimetä perheen kunnassa toimivan organisaation."
+)
+
+
 def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
     """The meeting's row locked for this transaction, its state read afresh,
     and the actor checked to be its convener."""
@@ -157,6 +165,57 @@ def new_lead_choices(plans: list[JointPlan], municipality_id: int) -> dict[int, 
     return {p.pk: [c for c in people if c.pk in at_table[p.meeting_id]] for p in plans}
 
 
+def responsible_people(meeting: Meeting) -> list[Professional]:
+    """Whom an action can name as its doer: the meeting's own people (its
+    convener and those invited, not replaced), still in the network."""
+    invited = meeting.invitations.exclude(status=Invitation.Status.WITHDRAWN).values(
+        "professional_id"
+    )
+    return list(
+        Professional.objects.filter(
+            Q(pk=meeting.convener_id) | Q(pk__in=invited), is_active=True
+        ).order_by("name")
+    )
+
+
+def responsible_organisations(meeting: Meeting) -> list[Organisation]:
+    """The organisations serving the family's municipality, for an action
+    that an organisation (rather than a person) takes on."""
+    return list(
+        Organisation.objects.filter(
+            municipalities=meeting.concern.family.municipality_id
+        ).order_by("name")
+    )
+
+
+def _responsible_choices(meeting: Meeting) -> tuple[set[int], set[int]]:
+    return (
+        {p.pk for p in responsible_people(meeting)},
+        {o.pk for o in responsible_organisations(meeting)},
+    )
+
+
+def _responsible(action: dict, choices: tuple[set[int], set[int]]) -> tuple[dict, str]:
+    """The action's doer as the model stores it, or the reason it cannot be."""
+    kind = action.get("responsible") or ""
+    people, organisations = choices
+    nobody = {"responsible": kind, "responsible_professional_id": None,
+              "responsible_organisation_id": None}
+    if kind in ("", PlanAction.Responsible.FAMILY):
+        return nobody, ""
+    if kind == PlanAction.Responsible.PROFESSIONAL:
+        pk = action.get("professional")
+        if pk not in people:
+            return nobody, str(RESPONSIBLE_PERSON_UNKNOWN)
+        return {**nobody, "responsible_professional_id": pk}, ""
+    if kind == PlanAction.Responsible.ORGANISATION:
+        pk = action.get("organisation")
+        if pk not in organisations:
+            return nobody, str(RESPONSIBLE_ORGANISATION_UNKNOWN)
+        return {**nobody, "responsible_organisation_id": pk}, ""
+    return nobody, _("Toimenpiteen tekijän pitää olla perhe, nimetty työntekijä tai organisaatio.")
+
+
 def check_plan(
     *,
     meeting: Meeting,
@@ -180,6 +239,8 @@ def check_plan(
             "len": MAX_TEXT,
         }
     clean_actions = []
+    responsible = _responsible_choices(meeting)
+    meeting_day = timezone.localtime(meeting.starts_at).date()
     for action in actions:
         where = action.get("where")
         text = (action.get("text") or "").strip()
@@ -194,8 +255,24 @@ def check_plan(
             errors["actions"] = str(ELSEWHERE_NEEDS_PLACE)
         elif len(text) > MAX_TEXT or len(place) > PLACE_MAX_LENGTH:
             errors["actions"] = _("Toimenpiteen teksti on liian pitkä.")
+        who, who_error = _responsible(action, responsible)
+        due_on = action.get("due_on")
+        if who_error:
+            errors["actions"] = who_error
+        elif due_on is not None and not isinstance(due_on, date):
+            errors["actions"] = _("Anna toimenpiteen päivä muodossa pp.kk.vvvv.")
+        elif due_on is not None and due_on < meeting_day:
+            errors["actions"] = _("Toimenpiteen päivä ei voi olla ennen tapaamista.")
+        elif due_on is not None and (due_on - meeting_day).days > 2 * 366:
+            errors["actions"] = _("Toimenpiteen päivä on yli kahden vuoden päässä.")
         clean_actions.append(
-            {"where": where, "place": place if where == "elsewhere" else "", "text": text}
+            {
+                "where": where,
+                "place": place if where == "elsewhere" else "",
+                "text": text,
+                **who,
+                "due_on": due_on,
+            }
         )
     if not clean_actions and "actions" not in errors:
         errors["actions"] = _("Kirjaa vähintään yksi toimenpide.")
@@ -219,7 +296,6 @@ def check_plan(
         errors["lead_professionals"] = _(
             "Vastuutyöntekijäksi nimetään ammattilainen julkisesta palvelusta."
         )
-    meeting_day = timezone.localtime(meeting.starts_at).date()
     if not isinstance(next_contact, date):
         errors["next_contact"] = _("Anna seuraavan yhteydenoton päivä.")
     elif next_contact < meeting_day:
@@ -289,12 +365,27 @@ def record_plan(
             "updated_by": actor,
         },
     )
-    plan.actions.all().delete()
-    PlanAction.objects.bulk_create(
-        PlanAction(plan=plan, position=i, **a) for i, a in enumerate(clean_actions)
-    )
+    _rewrite_actions(plan, clean_actions)
     plan.lead_professionals.set(clean["leads"])
     return plan
+
+
+def _rewrite_actions(plan: JointPlan, clean_actions: list[dict]) -> None:
+    """The plan's actions rewritten in place, row by row: an action reviewed
+    at a follow-up keeps its review (a delete would take the review along)."""
+    existing = list(plan.actions.order_by("position", "id"))
+    for position, values in enumerate(clean_actions):
+        if position < len(existing):
+            action = existing[position]
+            for field, value in values.items():
+                setattr(action, field, value)
+            action.position = position
+            action.save()
+        else:
+            PlanAction.objects.create(plan=plan, position=position, **values)
+    extra = [a.pk for a in existing[len(clean_actions) :]]
+    if extra:
+        PlanAction.objects.filter(pk__in=extra).delete()
 
 
 @transaction.atomic
