@@ -14,6 +14,7 @@ from yhdessa import access
 from yhdessa.api import schemas as s
 from yhdessa.api.auth import BearerToken
 from yhdessa.api.family_door import router as family_door_router
+from yhdessa.api.follow_up import router as follow_up_router
 from yhdessa.api.reference import CodeOut
 from yhdessa.api.reference import router as reference_router
 from yhdessa.api.scheduling import router as scheduling_router
@@ -41,6 +42,7 @@ api = NinjaAPI(
 api.add_router("", reference_router)  # code lists: reference.py
 api.add_router("", family_door_router)  # contacts, family links, feedback: family_door.py
 api.add_router("", scheduling_router)  # availability, slots, polls, answers, rooms: scheduling.py
+api.add_router("", follow_up_router)  # meeting room, lead's follow-up, review: follow_up.py
 
 ERRORS = {
     400: s.ErrorOut,
@@ -223,6 +225,22 @@ def _meeting_out(meeting) -> dict:
         "sequence": meeting.sequence,
         "family_present": meeting.family_present,
         "has_plan": hasattr(meeting, "plan"),
+        "follows": meeting.follows_id,
+        "is_follow_up": meeting.is_follow_up,
+    }
+
+
+def _action_out(action) -> dict:
+    return {
+        "id": action.pk,
+        "where": action.where,
+        "place": action.place or None,
+        "text": action.text,
+        "responsible": action.responsible,
+        "professional": action.responsible_professional_id,
+        "organisation": action.responsible_organisation_id,
+        "due_on": action.due_on,
+        "responsible_name": action.responsible_name,
     }
 
 
@@ -231,9 +249,7 @@ def _plan_out(meeting, plan) -> dict:
     return {
         "meeting": meeting.pk,
         "matters": plan.matters,
-        "actions": [
-            {"where": a.where, "place": a.place or None, "text": a.text} for a in plan.actions.all()
-        ],
+        "actions": [_action_out(a) for a in plan.actions.all()],
         "follow_up": plan.follow_up,
         "lead_professionals": [p.pk for p in leads],
         "leads": [{"id": p.pk, "name": p.name} for p in leads],

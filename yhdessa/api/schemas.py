@@ -211,6 +211,12 @@ class MeetingOut(Schema):
     sequence: int = Field(description="Raised at every change of time, place or status")
     family_present: bool | None
     has_plan: bool
+    follows: int | None = Field(
+        None,
+        description="A follow-up meeting (seurantatapaaminen): the held meeting of the same "
+        "concern it follows. POST /meetings for a concern with a held meeting makes one.",
+    )
+    is_follow_up: bool = Field(False, description="Whether the meeting follows an earlier one")
 
 
 class RescheduleIn(Schema):
@@ -236,14 +242,42 @@ class HeldIn(Schema):
 
 
 class ActionIO(Schema):
-    where: str
-    place: str | None = None
+    where: str = Field(description="GET /action-places")
+    place: str | None = Field(None, description="Where, when `where` is elsewhere")
     text: str
+    responsible: str = Field(
+        "",
+        description="Who does it (GET /action-responsibles): family, professional (then "
+        "`professional`), organisation (then `organisation`); empty or left out: nobody named",
+    )
+    professional: Id | None = Field(
+        None,
+        description="With responsible professional: one of the meeting's people "
+        "(GET /meetings/{id}/plan/responsible)",
+    )
+    organisation: Id | None = Field(
+        None,
+        description="With responsible organisation: one serving the family's municipality "
+        "(GET /meetings/{id}/plan/responsible)",
+    )
+    due_on: date | None = Field(
+        None, description="By when; not before the meeting, at most two years after it"
+    )
+
+
+class ActionOut(ActionIO):
+    id: int = Field(description="The action's id (a follow-up's review names it)")
+    responsible_name: str = Field(
+        "", description="Who does it, as the plan prints it; empty when nobody was named"
+    )
 
 
 class PlanIn(Schema):
     matters: list[str]
-    actions: list[ActionIO]
+    actions: list[ActionIO] = Field(
+        description="The whole list: a PUT replaces the plan's actions, so an action sent "
+        "without `responsible` and `due_on` has no doer or date named"
+    )
     follow_up: str
     lead_professionals: list[Id]
     next_contact: date
@@ -257,7 +291,7 @@ class PlanIn(Schema):
 class PlanOut(Schema):
     meeting: int
     matters: list[str]
-    actions: list[ActionIO]
+    actions: list[ActionOut]
     follow_up: str
     lead_professionals: list[int]
     leads: list[PersonRef]

@@ -92,3 +92,14 @@ def give_worker_feedback(
         answers=answers,
         comment=comment,
     )
+
+
+@transaction.atomic
+def give_family_feedback_in_room(
+    *, actor: User, meeting: Meeting, answers: dict[str, str], comment: str = ""
+) -> Feedback:
+    """The family answers on the meeting room's screen, handed to it at the
+    end of the meeting (the handbook's "arvioidaan yhdessä"): the convener's
+    session, the family's answers, counted as the family's one feedback."""
+    access.require_convener(actor, meeting)
+    return give_family_feedback(meeting=meeting, answers=answers, comment=comment)

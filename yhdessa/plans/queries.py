@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from yhdessa import access
@@ -28,3 +28,15 @@ def plan_document_context(meeting: Meeting, plan: JointPlan) -> dict:
         "attendees": [i.professional for i in meeting.invitations.all() if i.status == "attended"],
         "printed": timezone.localdate(),
     }
+
+
+def worklist(user) -> QuerySet[JointPlan]:
+    """The lead's families: next contact first (overdue at the top), with
+    the last contact and whether a follow-up meeting is already agreed."""
+    follow_up = Meeting.objects.filter(
+        follows=OuterRef("meeting"), status=Meeting.Status.SCHEDULED
+    ).order_by("starts_at")
+    return plans_led_by(user).annotate(
+        last_contact=Max("contacts__on"),
+        follow_up_at=Subquery(follow_up.values("starts_at")[:1]),
+    )

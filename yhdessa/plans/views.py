@@ -13,7 +13,7 @@ from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.plans.forms import PlanForm
 from yhdessa.plans.pdf import plan_pdf
 from yhdessa.plans.queries import plan_document_context
-from yhdessa.plans.services import new_lead_choices, record_plan, replace_lead
+from yhdessa.plans.services import MAX_ITEMS, new_lead_choices, record_plan, replace_lead
 from yhdessa.web import object_id
 
 
@@ -26,6 +26,7 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         meeting=meeting,
         initial=PlanForm.initial_from(plan) if plan else {},
+        rows=PlanForm.rows_for(plan),
     )
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -54,7 +55,7 @@ def plan_edit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     return render(
         request,
         "plans/plan_form.html",
-        {"meeting": meeting, "form": form, "warnings": warnings},
+        {"meeting": meeting, "form": form, "warnings": warnings, "max_rows": MAX_ITEMS},
     )
 
 
@@ -72,6 +73,7 @@ def plan_view(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting, plan = access.read_plan(request.user, meeting_pk)
     context = plan_document_context(meeting, plan)
     context["may_follow_up"] = access.may_convene(request.user, meeting.concern)
+    context["is_lead"] = access.is_lead(request.user, plan) and meeting.concern.is_open
     context["plan_language"] = plan_language(request, meeting)
     context["plan_languages"] = [
         (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES

@@ -173,12 +173,14 @@ def test_a_nul_anywhere_in_the_star_notes_is_refused(
     assert state() == was
 
 
-@pytest.mark.parametrize("field", ["matters", "home", "follow_up", "elsewhere_place_1"])
+@pytest.mark.parametrize("field", ["matters", "action_text_1", "follow_up", "action_place_1"])
 def test_a_nul_in_the_plan_form_is_refused(client, network, held_meeting, field):
     client.force_login(network.convener)
     data = {
         "matters": "Iltarutiini",
-        "home": "Kuvallinen iltarutiini",
+        "action_rows": "1",
+        "action_where_1": "home",
+        "action_text_1": "Kuvallinen iltarutiini",
         "follow_up": "Mikko soittaa.",
         "lead_professionals": [str(network.people["mikko"].pk)],
         "next_contact": timezone.localdate().isoformat(),

@@ -93,14 +93,14 @@ def test_the_plan_shows_every_error_at_once(client, network, held_meeting):
         network,
         held_meeting,
         matters="",
-        elsewhere_place_1="",
+        action_place_3="",
         next_contact="2001-01-01",
         follow_up=f"Soitetaan, {HETU}",
     )
     response = client.post(reverse("plans:edit", args=[held_meeting.pk]), data)
     errors = _field_errors(response)
-    assert set(errors) == {"matters", "elsewhere_place_1", "next_contact", "follow_up"}
-    assert "Kerro, missä muualla" in errors["elsewhere_place_1"][0]
+    assert set(errors) == {"matters", "action_place_3", "next_contact", "follow_up"}
+    assert "Kerro, missä muualla" in errors["action_place_3"][0]
     assert "ei voi olla ennen tapaamista" in errors["next_contact"][0]
     assert "henkilötunnuksen" in errors["follow_up"][0]
     assert not JointPlan.objects.exists()
@@ -109,7 +109,12 @@ def test_the_plan_shows_every_error_at_once(client, network, held_meeting):
 def test_the_plan_says_when_no_action_is_written(client, network, held_meeting):
     client.force_login(network.convener)
     data = plan_data(
-        network, held_meeting, home="", everyday="", elsewhere_place_1="", elsewhere_text_1=""
+        network,
+        held_meeting,
+        action_text_1="",
+        action_text_2="",
+        action_place_3="",
+        action_text_3="",
     )
     response = client.post(reverse("plans:edit", args=[held_meeting.pk]), data)
     assert response.context["form"].action_errors == ["Kirjaa vähintään yksi toimenpide."]
@@ -154,12 +159,8 @@ def _form_part(page: str) -> str:
             "plan",
             {
                 "matters": 20019,
-                "home": 20019,
-                "everyday": 20019,
-                "elsewhere_place_1": 200,
-                "elsewhere_text_1": 1000,
-                "elsewhere_place_2": 200,
-                "elsewhere_text_2": 1000,
+                **{f"action_place_{n}": 200 for n in (1, 2, 3)},
+                **{f"action_text_{n}": 1000 for n in (1, 2, 3)},
                 "follow_up": 2000,
             },
         ),

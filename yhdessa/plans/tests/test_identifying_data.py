@@ -41,7 +41,9 @@ def plan_kwargs(network, meeting, **overrides) -> dict:
 def page_data(network, meeting, **overrides) -> dict:
     data = {
         "matters": "Iltarutiini",
-        "home": "Kuvallinen iltarutiini",
+        "action_rows": "3",
+        "action_where_1": "home",
+        "action_text_1": "Kuvallinen iltarutiini",
         "follow_up": "Mikko soittaa perheelle.",
         "lead_professionals": [str(network.people["mikko"].pk)],
         "next_contact": (timezone.localdate() + timedelta(days=7)).isoformat(),

@@ -47,3 +47,28 @@ function showChosenFields() {
 }
 document.addEventListener("change", showChosenFields);
 document.addEventListener("DOMContentLoaded", showChosenFields);
+
+// A copy button copies its text box (the summary for one's own records).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  var box = document.getElementById(button.dataset.copy);
+  var status = document.querySelector("[data-copy-status]");
+  box.select();
+  var done = function () {
+    if (status) {
+      status.textContent = button.dataset.copied;
+    }
+  };
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(box.value).then(done, function () {
+      document.execCommand("copy");
+      done();
+    });
+  } else {
+    document.execCommand("copy");
+    done();
+  }
+});
