@@ -55,7 +55,8 @@ class Site:
 
 def _site(network) -> Site:
     held = meeting_for(network, held=True, starts_at=_last_week())
-    plan_for(network, held)
+    # Sanna (the walking convener) leads it, so that she sees the lead's pages too.
+    plan_for(network, held, lead="sanna")
     # A family that gives an e-mail address and a summary with no place to
     # break a line: a phone must still show them without scrolling sideways.
     concern = concern_for(
@@ -193,6 +194,11 @@ def _kwargs(name: str, params: tuple, site: Site) -> list[dict]:
         "meetings:convene": [{"concern_pk": m.concern_id} for m in meetings],
         "meetings:detail": [{"pk": m.pk} for m in meetings],
         "meetings:star": [{"pk": m.pk} for m in meetings],
+        "meetings:room": [{"pk": m.pk} for m in meetings],
+        "meetings:room_draft": [{"pk": site.held.pk}],  # a POST: 405 on GET
+        "meetings:summary": [{"pk": site.held.pk}],
+        "meetings:summary_pdf": [{"pk": site.held.pk}],
+        "plans:follow_up": [{"meeting_pk": site.held.pk}],
         "meetings:held": [{"pk": site.scheduled.pk}],
         "meetings:reschedule": [{"pk": site.scheduled.pk}],
         "meetings:cancel": [{"pk": site.scheduled.pk}],

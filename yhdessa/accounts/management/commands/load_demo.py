@@ -29,6 +29,7 @@ from yhdessa.network.models import (
 )
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.plans.models import JointPlan
+from yhdessa.plans.review import record_placements
 from yhdessa.plans.services import record_plan, record_star_notes
 from yhdessa.scheduling.models import Absence, Room
 
@@ -591,10 +592,17 @@ class Command(BaseCommand):
                 "Äidin oma lepohetki viikoittain",
             ],
             actions=[
-                {"where": "home", "text": "Kokeillaan kuvallista iltarutiinia kaksi viikkoa."},
+                {
+                    "where": "home",
+                    "text": "Kokeillaan kuvallista iltarutiinia kaksi viikkoa.",
+                    "responsible": "family",
+                    "due_on": today + timedelta(days=7),
+                },
                 {
                     "where": "everyday_environment",
                     "text": "Päiväkodissa rauhallinen hetki ennen välipalaa.",
+                    "responsible": "professional",
+                    "professional": people["Sanna Lehtola"].pk,
                 },
                 {
                     "where": "elsewhere",
@@ -638,6 +646,8 @@ class Command(BaseCommand):
         )
         self._happened(meeting, convened=starts - timedelta(days=9))
 
+        self._follow_up_story(people, today)
+
         # 3. Raised today; nobody convened yet.
         raise_concern(
             actor=convener,
@@ -651,6 +661,85 @@ class Command(BaseCommand):
             consent=True,
             existing_support=False,
         )
+
+    def _follow_up_story(self, people, today: date) -> None:
+        """4. Met six weeks ago; Mikko leads and convened the follow-up that
+        has just begun: run it in the meeting room, review the plan there."""
+        convener, lead = people["Sanna Lehtola"].user, people["Mikko Harju"]
+        nurse = people["Leena Koivisto"]
+        concern = raise_concern(
+            actor=convener,
+            alias="Perhe T",
+            children_birth_years=[today.year - 5],
+            email="perhe.t@koti.example",
+            language="fi",
+            channel="local_worker",
+            topic_codes=["daily_rhythm"],
+            summary="Aamut ovat kiireisiä ja lapsi itkee päiväkodin ovella.",
+            consent=True,
+            existing_support=False,
+        )
+        first_day = today - timedelta(days=42 + (today.weekday() - 3) % 7)
+        starts = self._at(first_day, time(8, 30))
+        first = convene_meeting(
+            actor=convener,
+            concern=concern,
+            starts_at=starts,
+            duration_minutes=90,
+            place="Päiväkoti Satakieli, Kielo-huone",
+            invitee_ids=[lead.pk, nurse.pk],
+            now=starts - timedelta(days=10),
+        )
+        self._happened(first, convened=starts - timedelta(days=10))
+        record_meeting_held(
+            actor=convener,
+            meeting=first,
+            attendee_ids=[lead.pk, nurse.pk],
+            family_present=True,
+            now=starts + timedelta(hours=2),
+        )
+        record_star_notes(
+            actor=convener,
+            meeting=first,
+            notes={1: ("Utelias ja liikkuvainen.", "Aamuerot ovat vaikeita."), 2: ("", "")},
+        )
+        record_placements(actor=convener, meeting=first, placements={1: 4, 3: 5, 6: 6})
+        record_plan(
+            actor=convener,
+            meeting=first,
+            matters=["Rauhallisemmat aamut", "Helpompi ero päiväkodin ovella"],
+            actions=[
+                {
+                    "where": "home",
+                    "text": "Vaatteet ja reppu valmiiksi illalla.",
+                    "responsible": "family",
+                },
+                {
+                    "where": "everyday_environment",
+                    "text": "Sama aikuinen vastaan aamuisin.",
+                    "responsible": "professional",
+                    "professional": people["Sanna Lehtola"].pk,
+                    "due_on": first_day + timedelta(days=14),
+                },
+            ],
+            follow_up="Mikko soittaa perheelle joka toinen viikko.",
+            lead_ids=[lead.pk],
+            next_contact=today - timedelta(days=2),
+        )
+        JointPlan.objects.filter(meeting=first).update(updated_at=starts + timedelta(hours=3))
+        now = timezone.localtime()
+        follow_starts = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
+        follow = convene_meeting(
+            actor=lead.user,
+            concern=concern,
+            starts_at=follow_starts,
+            duration_minutes=60,
+            place="Perhekeskus, Kielo",
+            invitee_ids=[convener.professional.pk, nurse.pk],
+            now=follow_starts - timedelta(days=8),
+            confirm_double_booking=True,
+        )
+        self._happened(follow, convened=follow_starts - timedelta(days=8))
 
     @staticmethod
     def _happened(meeting: Meeting, *, convened: datetime) -> None:
