@@ -29,7 +29,7 @@ def demo() -> str:
 
 
 def test_last_weeks_invitations_were_sent_before_the_meeting(demo):
-    held = Meeting.objects.get(status=Meeting.Status.HELD)
+    held = Meeting.objects.get(status=Meeting.Status.HELD, concern__family__alias="Perhe K")
     assert held.starts_at < timezone.now()
     concern = held.concern
     assert concern.family.created_at <= concern.created_at < held.created_at < held.starts_at
@@ -88,3 +88,15 @@ def test_loading_it_again_changes_nothing(demo):
         Meeting.objects.count(),
         OutboxMessage.objects.count(),
     )
+
+
+def test_a_follow_up_has_just_begun_for_the_meeting_room(demo):
+    """Perhe T: Mikko convened the follow-up of a meeting six weeks ago; it
+    has begun, so that he can run it from the room page and review the plan."""
+    follow = Meeting.objects.get(concern__family__alias="Perhe T", follows__isnull=False)
+    assert follow.convener.name == "Mikko Harju"
+    assert follow.status == Meeting.Status.SCHEDULED and follow.starts_at <= timezone.now()
+    first = follow.follows
+    assert first.plan.actions.filter(responsible="professional").exists()
+    assert first.star_placements.count() == 3
+    assert first.plan.lead_professionals.get().name == "Mikko Harju"

@@ -94,7 +94,7 @@ def people(network):
         "convener": (network.convener, 200),
         "coordinator": (network.coordinator, 200),
         "invited": (leena.user, 403),
-        "lead": (network.member, 403),
+        "lead": (network.member, 200),
         "coordinator_elsewhere": (network.coordinator2, 404),
         "professional_elsewhere": (network.convener2, 404),
     }

@@ -138,8 +138,9 @@ def around(network):
     }
 
 
-ALLOWED = {"convener", "coordinator"}
-AROUND = {"invited", "lead"}  # may read the family, may not end the work
+# The lead follows the family after the meeting and ends its Yhdessä aika too.
+ALLOWED = {"convener", "coordinator", "lead"}
+AROUND = {"invited"}  # may read the family, may not end the work
 
 
 @pytest.mark.parametrize(
@@ -154,7 +155,7 @@ AROUND = {"invited", "lead"}  # may read the family, may not end the work
     ],
 )
 @pytest.mark.parametrize("action", ["close", "withdraw"])
-def test_only_the_convener_or_the_coordinator_ends_the_work(client, network, around, role, action):
+def test_only_the_convener_the_lead_or_the_coordinator_ends_the_work(client, network, around, role, action):
     meeting, users = around
     concern = meeting.concern
     client.force_login(users[role])
