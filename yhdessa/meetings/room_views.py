@@ -56,6 +56,18 @@ def _room_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+def _held_form(invitations, data=None) -> HeldForm:
+    """The attendance, ticked at the start of the meeting: in the present tense."""
+    form = HeldForm(
+        data,
+        invitations=invitations,
+        initial={"attendees": [str(i.professional_id) for i in invitations]},
+    )
+    form.fields["family_present"].label = _("Perhe on paikalla")
+    form.fields["attendees"].label = _("Paikalla olevat ammattilaiset")
+    return form
+
+
 def _room_url(meeting: Meeting, phase: str) -> str:
     return reverse("meetings:room", args=[meeting.pk]) + f"#phase-{phase}"
 
@@ -135,11 +147,7 @@ class _State:
             "started": meeting.starts_at <= timezone.now(),
             "held": held,
             "invitations": invitations,
-            "held_form": self.held_form
-            or HeldForm(
-                invitations=invitations,
-                initial={"attendees": [str(i.professional_id) for i in invitations]},
-            ),
+            "held_form": self.held_form or _held_form(invitations),
             "star_rows": self._star_rows(),
             "discussion_errors": [
                 m for k, ms in self.discussion_errors.items() if not _is_box(k) for m in ms
@@ -267,7 +275,7 @@ def _clock(request, meeting, state) -> str | None:
 
 def _attendance(request, meeting, state) -> str | None:
     invitations = [i for i in meeting.invitations.all() if i.status != "withdrawn"]
-    form = HeldForm(request.POST, invitations=invitations)
+    form = _held_form(invitations, request.POST)
     state.held_form = form
     if not form.is_valid():
         return None
