@@ -391,7 +391,7 @@ def test_the_follow_up_reviews_the_plan_and_shows_the_star_side_by_side(
     client.post(room(follow), _discussion(placement_3="6", placement_1=""))
     page = client.get(room(follow)).content.decode()
     # The first meeting's 3 beside today's 6.
-    assert "<td>3</td><td>6</td>" in page.replace("\n", "").replace("      ", "")
+    assert '>3</td><td data-label="Nyt">6</td>' in page.replace("\n", "").replace("      ", "")
     assert "+3" in page
 
 
