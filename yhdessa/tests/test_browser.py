@@ -128,10 +128,13 @@ def test_the_pages_pass_an_accessibility_check(
                 f"/meetings/{held.pk}/star/",
                 f"/plans/{held.pk}/",
                 f"/plans/{held.pk}/edit/",
+                f"/meetings/{held.pk}/room/",
+                f"/meetings/{held.pk}/summary/",
                 "/messages/",
                 "/network/",
             ],
         ),
+        ("member", ["/plans/follow-up/", f"/plans/{held.pk}/follow-up/"]),
         (
             "coordinator",
             [
