@@ -43,7 +43,8 @@ ACT = {
     "manage": {"convener"},  # record, notes, plan, move, cancel, resend
     "convene": {"convener", "lead"},  # a (follow-up) meeting for the concern
     "access_log": {"coordinator"},
-    "close": {"convener", "coordinator"},  # close the concern, record a withdrawn consent
+    # Close the concern (the lead: with its outcome), record a withdrawn consent.
+    "close": {"convener", "lead", "coordinator"},
 }
 READ = "read"
 

@@ -340,7 +340,9 @@ def test_every_text_box_knows_its_limit_and_its_descriptions(browser, live_serve
 
     def look(page) -> list[str]:
         boxes = page.locator(TEXT_BOXES).evaluate_all(
-            "boxes => boxes.filter(b => !b.hasAttribute('maxlength')).map(b => b.name || b.id)"
+            # A read-only box (a summary to copy) takes no writing.
+            "boxes => boxes.filter(b => !b.readOnly && !b.hasAttribute('maxlength'))"
+            ".map(b => b.name || b.id)"
         )
         return [f"no maxlength on {name}" for name in boxes] + [
             f"{reference} is not on the page" for reference in page.evaluate(MISSING_REFERENCES)
