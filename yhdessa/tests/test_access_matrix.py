@@ -43,6 +43,8 @@ ACT = {
     "manage": {"convener"},  # record, notes, plan, move, cancel, resend
     "convene": {"convener", "lead"},  # a (follow-up) meeting for the concern
     "access_log": {"coordinator"},
+    "follow_up": {"lead"},  # the lead's contact log, sharing, hand-over, closing
+    "took_part": {"convener", "invited", "lead"},  # a summary for one's own records
     # Close the concern (the lead: with its outcome), record a withdrawn consent.
     "close": {"convener", "lead", "coordinator"},
 }
@@ -112,6 +114,19 @@ def endpoints(meeting):
         ("plan edit page", "page", "get", f"/plans/{m}/edit/", None, "manage"),
         ("plan edit", "page", "post", f"/plans/{m}/edit/", {"matters": "x"}, "manage"),
         ("resend", "page", "post", f"/messages/{message}/retry/", {}, "manage"),
+        ("room page", "page", "get", f"/meetings/{m}/room/", None, "manage"),
+        ("room", "page", "post", f"/meetings/{m}/room/", {"section": "clock"}, "manage"),
+        ("summary", "page", "get", f"/meetings/{m}/summary/", None, "took_part"),
+        ("summary pdf", "page", "get", f"/meetings/{m}/summary.pdf", None, "took_part"),
+        ("follow-up page", "page", "get", f"/plans/{m}/follow-up/", None, "follow_up"),
+        (
+            "contact",
+            "page",
+            "post",
+            f"/plans/{m}/follow-up/",
+            {"section": "contact", "how": "phone", "on": "2000-01-01"},
+            "follow_up",
+        ),
         ("access log", "page", "get", f"/audit/families/{family}/", None, "access_log"),
         ("concern", "api", "get", f"/api/v1/concerns/{c}", None, READ),
         ("meeting", "api", "get", f"/api/v1/meetings/{m}", None, READ),
