@@ -47,6 +47,24 @@ def _claim(client: str, key: str, request_hash: str) -> IdempotencyKey | None:
     return None
 
 
+def submitted_before(request: HttpRequest, scope: str) -> str | None:
+    """Where a form whose token was already used went, if it succeeded: for
+    a form whose success changes who may send it (a lead who handed the
+    family over), checked before the access check turns the twin away."""
+    token = (request.POST.get(FORM_FIELD) or "")[:MAX_KEY]
+    if not token or not getattr(request.user, "pk", None):
+        return None
+    earlier = IdempotencyKey.objects.filter(
+        client=f"user:{request.user.pk}",
+        key=f"{scope}:{token}",
+        created_at__gte=timezone.now() - KEPT_FOR,
+    ).first()
+    if earlier is None or not earlier.location:
+        return None
+    messages.info(request, _("Lomake oli jo lähetetty, joten sitä ei tallennettu toista kertaa."))
+    return earlier.location
+
+
 def submit_once(request: HttpRequest, scope: str, work: Callable[[], str | None]) -> str | None:
     """Run a form's ``work`` once for its one-time token.
 

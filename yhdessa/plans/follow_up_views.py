@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yhdessa import access
 from yhdessa.errors import Conflict, IdentifyingDataFound
+from yhdessa.idempotency import new_form_token, submit_once, submitted_before
 from yhdessa.plans.follow_up import (
     close_with_outcome,
     hand_over_lead,
@@ -54,6 +55,9 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    scope = f"follow-up:{meeting_pk}"
+    if request.method == "POST" and (done := submitted_before(request, scope)):
+        return redirect(done)
     plan = access.read_led_plan(request.user, meeting_pk)
     meeting = plan.meeting
     forms = {
@@ -67,8 +71,15 @@ def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     warnings: list[str] = []
     if request.method == "POST":
         section = request.POST.get("section", "")
-        done, warnings = _post(request, plan, section, forms)
-        if done:
+
+        def work() -> str | None:
+            done, found = _post(request, plan, section, forms)
+            warnings.extend(found)
+            return done
+
+        # A double click (or Back and send again) logs one contact, hands
+        # over once, closes once: the second send goes where the first went.
+        if done := submit_once(request, scope, work):
             return redirect(done)
     return render(
         request,
@@ -80,6 +91,7 @@ def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "contacts": list(plan.contacts.select_related("professional")[:50]),
             "shares": list(plan.shares.select_related("professional__organisation")),
             "forms": forms,
+            "once": new_form_token(),
             "warnings": warnings,
             "today": timezone.localdate(),
             "state": worklist_state(plan, timezone.localdate()),

@@ -245,3 +245,26 @@ def test_an_invitee_who_did_not_attend_takes_no_summary(client, network):
     client.force_login(network.convener2)
     assert client.get(reverse("meetings:summary", args=[meeting.pk])).status_code == 404
     assert not AccessLogEntry.objects.filter(what__startswith="summary").exists()
+
+
+def test_a_double_click_logs_one_contact(client, network, planned_meeting):
+    client.force_login(network.member)
+    data = _contact(once="same-form")
+    first = client.post(follow_up(planned_meeting), data)
+    second = client.post(follow_up(planned_meeting), data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert FollowUpContact.objects.count() == 1
+
+
+def test_a_double_click_hands_over_once(client, network, planned_meeting):
+    client.force_login(network.member)
+    data = {
+        "section": "handover",
+        "to": str(network.people["antti"].pk),
+        "family_told": "on",
+        "once": "same-form",
+    }
+    assert client.post(follow_up(planned_meeting), data).status_code == 302
+    assert client.post(follow_up(planned_meeting), data).status_code == 302
+    assert OutboxMessage.objects.filter(to_family=True, kind="notice").count() == 1
