@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -57,21 +57,32 @@ def _held(user: User, start: date, end: date) -> QuerySet[Meeting]:
     )
 
 
+# A follow-up meeting is counted as a follow-up, not as a new Yhdessä aika.
+FIRST = Q(follows__isnull=True)
+
+
 def meetings_held(user: User, *, start: date, end: date) -> list[dict]:
-    """Held meetings in the period for every municipality the reader may see,
-    those with none too (``access.municipalities_reported_to``).
+    """Held Yhdessä ajat (``held``) and follow-up meetings (``follow_ups``)
+    in the period for every municipality the reader may see, those with none
+    too (``access.municipalities_reported_to``).
 
     A coordinator sees every meeting of their municipality; a professional
     counts the meetings they took part in.
     """
-    counts = dict(
-        _held(user, start, end)
+    counts = {
+        town: (held, follow_ups)
+        for town, held, follow_ups in _held(user, start, end)
         .values_list("concern__family__municipality_id")
-        .annotate(held=Count("pk"))
+        .annotate(held=Count("pk", filter=FIRST), follow_ups=Count("pk", filter=~FIRST))
+        .values_list("concern__family__municipality_id", "held", "follow_ups")
         .order_by()
-    )
+    }
     return [
-        {"municipality": town.name, "held": counts.get(town.pk, 0)}
+        {
+            "municipality": town.name,
+            "held": counts.get(town.pk, (0, 0))[0],
+            "follow_ups": counts.get(town.pk, (0, 0))[1],
+        }
         for town in municipalities_reported_to(user).order_by("name")
     ]
 
@@ -84,6 +95,7 @@ def meetings_held_by_area(user: User, *, start: date, end: date) -> list[dict]:
     counts: dict[tuple[int, int | None], int] = {}
     rows = (
         _held(user, start, end)
+        .filter(FIRST)
         .annotate(area_key=Coalesce("concern__area_id", "team__area_id"))
         .values_list("concern__family__municipality_id", "area_key")
         .annotate(held=Count("pk"))

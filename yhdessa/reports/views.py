@@ -25,9 +25,25 @@ def meetings_report(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="yhdessa-ajat-{period["start"]}-{period["end"]}.csv"'
         )
         writer = csv.writer(response)
-        writer.writerow([_("Kunta"), _("Pidettyjä Yhdessä aikoja"), _("Alkaen"), _("Päättyen")])
+        writer.writerow(
+            [
+                _("Kunta"),
+                _("Pidettyjä Yhdessä aikoja"),
+                _("Pidettyjä seurantatapaamisia"),
+                _("Alkaen"),
+                _("Päättyen"),
+            ]
+        )
         for row in rows:
-            writer.writerow([row["municipality"], row["held"], period["start"], period["end"]])
+            writer.writerow(
+                [
+                    row["municipality"],
+                    row["held"],
+                    row["follow_ups"],
+                    period["start"],
+                    period["end"],
+                ]
+            )
         return response
     return render(
         request,
@@ -37,6 +53,7 @@ def meetings_report(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "period": period,
             "total": sum(r["held"] for r in rows),
+            "follow_up_total": sum(r["follow_ups"] for r in rows),
             "by_area": meetings_held_by_area(request.user, **period) if period else [],
             "feedback": feedback_totals(request.user, **period) if period else [],
             "comments": feedback_comments(request.user, **period) if period else [],

@@ -43,7 +43,7 @@ def test_the_coordinator_sees_every_area_of_the_municipality_zero_ones_too(clien
     held(network)  # no area: the exception, shown only when there are some
     client.force_login(network.coordinator)
     page = client.get(reverse("reports:meetings"), PERIOD)
-    assert page.context["rows"] == [{"municipality": "Järvelä", "held": 3}]
+    assert page.context["rows"] == [{"municipality": "Järvelä", "held": 3, "follow_ups": 0}]
     assert page.context["by_area"] == [
         {"municipality": "Järvelä", "area": "Etelä", "held": 0},
         {"municipality": "Järvelä", "area": "Keskusta", "held": 0},
@@ -58,7 +58,7 @@ def test_the_coordinator_sees_every_area_of_the_municipality_zero_ones_too(clien
 def test_a_municipality_without_meetings_is_listed_with_zero(client, network, areas):
     client.force_login(network.coordinator2)
     page = client.get(reverse("reports:meetings"), PERIOD)
-    assert page.context["rows"] == [{"municipality": "Koivuranta", "held": 0}]
+    assert page.context["rows"] == [{"municipality": "Koivuranta", "held": 0, "follow_ups": 0}]
     assert page.context["by_area"] == [
         {"municipality": "Koivuranta", "area": "Koivurannan alue", "held": 0}
     ]
@@ -68,9 +68,9 @@ def test_a_municipality_without_meetings_is_listed_with_zero(client, network, ar
 def test_a_professional_sees_their_own_municipality_and_those_of_their_meetings(network, areas):
     held(network, areas["Keskusta"])
     assert meetings_held(network.convener2, **period()) == [
-        {"municipality": "Koivuranta", "held": 0}
+        {"municipality": "Koivuranta", "held": 0, "follow_ups": 0}
     ]
-    assert meetings_held(network.member, **period()) == [{"municipality": "Järvelä", "held": 1}]
+    assert meetings_held(network.member, **period()) == [{"municipality": "Järvelä", "held": 1, "follow_ups": 0}]
     by_area = meetings_held_by_area(network.member, **period())
     assert {"municipality": "Järvelä", "area": "Keskusta", "held": 1} in by_area
     assert {"municipality": "Järvelä", "area": "Etelä", "held": 0} in by_area
@@ -90,7 +90,7 @@ def test_the_api_lists_zero_municipalities_too(client, network):
 
     headers = {"Authorization": f"Bearer {issue_token(network.coordinator2)}"}
     response = client.get("/api/v1/reports/meetings", PERIOD, headers=headers)
-    assert response.json() == [{"municipality": "Koivuranta", "held": 0}]
+    assert response.json() == [{"municipality": "Koivuranta", "held": 0, "follow_ups": 0}]
 
 
 def test_the_csv_lists_zero_municipalities_too(client, network):
