@@ -12,9 +12,10 @@ the plan); the summary is for those who took part. Outsiders get 404.
 """
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from yhdessa.api.schemas import ConcernOut, ErrorOut, Flag, Id, PersonRef, PlanO
 from yhdessa.meetings import room
 from yhdessa.meetings.models import Meeting, RunSheet
 from yhdessa.meetings.summary import summary_pdf, summary_text
-from yhdessa.plans import follow_up, review
+from yhdessa.plans import follow_up, queries, review
 from yhdessa.plans.models import (
     ActionReview,
     FollowUpContact,
@@ -39,10 +40,12 @@ from yhdessa.plans.models import (
     PlanReview,
     PlanShare,
 )
-from yhdessa.plans.queries import plans_led_by
 from yhdessa.plans.services import responsible_organisations, responsible_people
 
 router = Router()
+# A path's id: a positive 64-bit integer (a larger one cannot even be sent to
+# SQLite, and a related lookup such as meeting_id= does not check the range).
+PathId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
 LIST = {200: list[CodeOut], 401: ErrorOut}
 
@@ -202,7 +205,7 @@ def _convened(request: HttpRequest, meeting_id: int) -> Meeting:
     tags=["meeting room"],
     summary="The meeting room",
 )
-def get_room(request: HttpRequest, meeting_id: int):
+def get_room(request: HttpRequest, meeting_id: PathId):
     """The convener's run sheet of the meeting (Yhdessä ajan ABC): its
     phases with their prompts, the clock, the discussion's frame, the
     child's view and the drafts saved as one types. The convener only."""
@@ -216,7 +219,7 @@ def get_room(request: HttpRequest, meeting_id: int):
     tags=["meeting room"],
     summary="Start the clock",
 )
-def start_clock(request: HttpRequest, meeting_id: int):
+def start_clock(request: HttpRequest, meeting_id: PathId):
     """Start the reserved time's clock now (again, if started already). 409
     for a cancelled meeting."""
     room.start_clock(actor=request.user, meeting=_convened(request, meeting_id))
@@ -229,7 +232,7 @@ def start_clock(request: HttpRequest, meeting_id: int):
     tags=["meeting room"],
     summary="Save the discussion",
 )
-def put_discussion(request: HttpRequest, meeting_id: int, payload: DiscussionIn):
+def put_discussion(request: HttpRequest, meeting_id: PathId, payload: DiscussionIn):
     """The discussion's frame (the wellbeing star or Lapset puheeksi), the
     child's view and the frame's notes; their drafts are then dropped.
     Identity codes are refused (422)."""
@@ -250,7 +253,7 @@ def put_discussion(request: HttpRequest, meeting_id: int, payload: DiscussionIn)
     tags=["meeting room"],
     summary="Save drafts",
 )
-def put_draft(request: HttpRequest, meeting_id: int, payload: DraftIn):
+def put_draft(request: HttpRequest, meeting_id: PathId, payload: DraftIn):
     """Texts typed so far, so that a dropped connection loses nothing. A
     field holding an identity code is not kept: it is named in `refused`
     with the reason (and its earlier draft is dropped)."""
@@ -312,7 +315,7 @@ def _placements(items: list[PlacementIn]) -> dict[int, int | None]:
     tags=["meeting room"],
     summary="The family's own star placement",
 )
-def put_star_placements(request: HttpRequest, meeting_id: int, payload: PlacementsIn):
+def put_star_placements(request: HttpRequest, meeting_id: PathId, payload: PlacementsIn):
     """The family places itself on the star areas it wants to (never
     required): its own view, beside the first meeting's at a follow-up.
     The convener records it; 409 for a cancelled meeting."""
@@ -360,7 +363,7 @@ class ResponsibleOut(Schema):
     tags=["plans"],
     summary="Whom a plan's action can name",
 )
-def plan_responsible(request: HttpRequest, meeting_id: int):
+def plan_responsible(request: HttpRequest, meeting_id: PathId):
     """The people and organisations a plan's action can name as its doer.
     The convener (who writes the plan) only."""
     meeting = _convened(request, meeting_id)
@@ -386,6 +389,9 @@ class WorklistRowOut(Schema):
     state: str = Field(description="overdue, today, soon (within a week) or later")
     state_name: str
     last_contact: date | None = Field(description="The latest contact logged")
+    follow_up_at: datetime | None = Field(
+        description="When the follow-up meeting already agreed starts, if one is"
+    )
     leads: list[PersonRef]
 
 
@@ -397,12 +403,13 @@ class WorklistRowOut(Schema):
 )
 def worklist(request: HttpRequest):
     """The families whose plans you lead and whose Yhdessä aika goes on,
-    the soonest next contact first (the overdue ones first of all). Each
-    family shown is in its access log."""
-    last = FollowUpContact.objects.filter(plan=OuterRef("pk")).order_by("-on", "-pk")
+    the soonest next contact first (the overdue ones first of all), as the
+    worklist page has them. Each family shown is in its access log. Only a
+    professional of the network (403)."""
+    access.require_professional(request.user)
     plans = list(
-        plans_led_by(request.user)
-        .annotate(last_contact=Subquery(last.values("on")[:1]))
+        queries.worklist(request.user)
+        .select_related("meeting__concern__family")
         .prefetch_related("lead_professionals")
     )
     access.log_list(
@@ -424,6 +431,7 @@ def worklist(request: HttpRequest):
                 state=state,
                 state_name=str(WORKLIST_STATES[state]),
                 last_contact=plan.last_contact,
+                follow_up_at=_local(plan.follow_up_at),
                 leads=[PersonRef(id=p.pk, name=p.name) for p in plan.lead_professionals.all()],
             )
         )
@@ -473,7 +481,7 @@ def _led(request: HttpRequest, meeting_id: int) -> JointPlan:
     tags=["follow-up"],
     summary="The lead's contacts with the family",
 )
-def list_contacts(request: HttpRequest, meeting_id: int):
+def list_contacts(request: HttpRequest, meeting_id: PathId):
     """The contacts logged with the family after the meeting, the latest
     first. The plan's lead professionals only."""
     plan = _led(request, meeting_id)
@@ -486,7 +494,7 @@ def list_contacts(request: HttpRequest, meeting_id: int):
     tags=["follow-up"],
     summary="Log a contact",
 )
-def create_contact(request: HttpRequest, meeting_id: int, payload: ContactIn):
+def create_contact(request: HttpRequest, meeting_id: PathId, payload: ContactIn):
     """Log a contact with the family and the next one agreed (the plan's
     `next_contact` becomes it). A lead only; 409 when the family's Yhdessä
     aika has ended or its consent was withdrawn."""
@@ -525,7 +533,7 @@ class HandoverIn(Schema):
     tags=["follow-up"],
     summary="Who can take the lead over",
 )
-def list_handover_candidates(request: HttpRequest, meeting_id: int):
+def list_handover_candidates(request: HttpRequest, meeting_id: PathId):
     """Active professionals of a public service in the family's
     municipality who are not its leads yet. A lead only."""
     return follow_up.handover_candidates(_led(request, meeting_id))
@@ -537,7 +545,7 @@ def list_handover_candidates(request: HttpRequest, meeting_id: int):
     tags=["follow-up"],
     summary="Hand the lead over",
 )
-def handover(request: HttpRequest, meeting_id: int, payload: HandoverIn):
+def handover(request: HttpRequest, meeting_id: PathId, payload: HandoverIn):
     """Hand your lead of the family over to a colleague: they and the family
     are told, and the plan stays as it is. A lead only (someone who is no
     longer one: 403 or 409)."""
@@ -601,7 +609,7 @@ def _shares(plan: JointPlan):
     tags=["follow-up"],
     summary="Whom the plan can be shared with",
 )
-def list_share_candidates(request: HttpRequest, meeting_id: int):
+def list_share_candidates(request: HttpRequest, meeting_id: PathId):
     """Active professionals of the family's municipality who cannot read the
     plan yet. A lead or the meeting's convener."""
     return follow_up.share_candidates(_shared_plan(request, meeting_id))
@@ -613,7 +621,7 @@ def list_share_candidates(request: HttpRequest, meeting_id: int):
     tags=["follow-up"],
     summary="Whom the family let read its plan",
 )
-def list_shares(request: HttpRequest, meeting_id: int):
+def list_shares(request: HttpRequest, meeting_id: PathId):
     """The professionals outside the meeting whom the family let read the
     plan. A lead or the meeting's convener."""
     return list(_shares(_shared_plan(request, meeting_id)))
@@ -625,7 +633,7 @@ def list_shares(request: HttpRequest, meeting_id: int):
     tags=["follow-up"],
     summary="Share the plan with the family's consent",
 )
-def create_share(request: HttpRequest, meeting_id: int, payload: ShareIn):
+def create_share(request: HttpRequest, meeting_id: PathId, payload: ShareIn):
     """With the family's consent, one professional outside the meeting may
     read the plan; they are told by email. 422 without the consent, 409 when
     shared with them already or the family's Yhdessä aika has ended."""
@@ -646,7 +654,7 @@ def create_share(request: HttpRequest, meeting_id: int, payload: ShareIn):
     tags=["follow-up"],
     summary="Take a share back",
 )
-def delete_share(request: HttpRequest, meeting_id: int, share_id: int):
+def delete_share(request: HttpRequest, meeting_id: PathId, share_id: PathId):
     """The family took its consent back: the professional no longer reads
     the plan. 409 when already taken back (or not this plan's)."""
     follow_up.unshare_plan(
@@ -669,7 +677,7 @@ class OutcomeIn(Schema):
     tags=["follow-up"],
     summary="End the family's Yhdessä aika",
 )
-def close(request: HttpRequest, meeting_id: int, payload: OutcomeIn):
+def close(request: HttpRequest, meeting_id: PathId, payload: OutcomeIn):
     """The family's Yhdessä aika ends with its outcome: its concern is
     closed and the family leaves the worklist. A lead only; 409 when closed
     already or a meeting is still scheduled."""
@@ -782,7 +790,7 @@ def _review_out(meeting: Meeting, plan: JointPlan) -> ReviewOut:
     tags=["review"],
     summary="The review of the earlier plan",
 )
-def get_review(request: HttpRequest, meeting_id: int):
+def get_review(request: HttpRequest, meeting_id: PathId):
     """At a follow-up meeting: the earlier plan's actions and matters with
     their results so far, and the family's own star placement beside the
     first meeting's. The follow-up's convener only; 404 when the meeting
@@ -803,7 +811,7 @@ def get_review(request: HttpRequest, meeting_id: int):
     tags=["review"],
     summary="Review the earlier plan",
 )
-def put_review(request: HttpRequest, meeting_id: int, payload: ReviewIn):
+def put_review(request: HttpRequest, meeting_id: PathId, payload: ReviewIn):
     """Each action done, partly, not done or no longer needed; each matter
     better, the same or worse, with the family's own words. Once the
     follow-up is held (409 before); identity codes are refused (422)."""
@@ -839,7 +847,7 @@ class SummaryOut(Schema):
     tags=["summary"],
     summary="The meeting's summary",
 )
-def get_summary(request: HttpRequest, meeting_id: int):
+def get_summary(request: HttpRequest, meeting_id: PathId):
     """A held meeting's summary and plan, for each participant to take into
     their own organisation's records. Only those who took part (its
     convener and those who attended; anyone else who may read it: 403)."""
@@ -858,7 +866,7 @@ def get_summary(request: HttpRequest, meeting_id: int):
         }
     },
 )
-def get_summary_pdf(request: HttpRequest, meeting_id: int):
+def get_summary_pdf(request: HttpRequest, meeting_id: PathId):
     """The same summary as a PDF (PDF/UA). Only those who took part."""
     meeting = access.read_summary(request.user, meeting_id, pdf=True, via_api=True)
     response = HttpResponse(summary_pdf(meeting), content_type="application/pdf")
