@@ -7,6 +7,7 @@ from yhdessa.families.models import Family
 from yhdessa.feedback.models import Feedback
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.network.models import Professional
+from yhdessa.plans.models import PlanAction, PlanShare
 
 
 def family_meetings(family: Family) -> list[Meeting]:
@@ -27,7 +28,18 @@ def family_meetings(family: Family) -> list[Meeting]:
                 "plan__lead_professionals",
                 queryset=Professional.objects.select_related("organisation"),
             ),
-            "plan__actions",
+            # Who does each action (select_related: no query more).
+            Prefetch(
+                "plan__actions",
+                queryset=PlanAction.objects.select_related(
+                    "responsible_professional", "responsible_organisation"
+                ),
+            ),
+            # Whom the family let read its plan.
+            Prefetch(
+                "plan__shares",
+                queryset=PlanShare.objects.select_related("professional__organisation"),
+            ),
             Prefetch(
                 "feedback",
                 queryset=Feedback.objects.filter(source=Feedback.Source.FAMILY),

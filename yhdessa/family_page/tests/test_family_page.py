@@ -304,10 +304,11 @@ def test_the_page_reads_a_fixed_number_of_queries(client, network, django_assert
     meeting_for(network, concern=first.concern)
     path = family_link(first)
     # the link, the family's last meeting (expiry), the link's open time, the
-    # meetings, their topics, invitations, the plans' leads, actions and the
-    # family's feedback, the open polls (their options only when there is
-    # one), the withdrawal check, the access-log row
-    with django_assert_num_queries(12):
+    # meetings, their topics, invitations, the plans' leads, actions (with
+    # who does them), whom the plan is shared with, the family's feedback,
+    # the open polls (their options only when there is one), the withdrawal
+    # check, the access-log row
+    with django_assert_num_queries(13):
         response = client.get(path)
     assert response.status_code == 200
     assert Meeting.objects.filter(concern=first.concern).count() == 2

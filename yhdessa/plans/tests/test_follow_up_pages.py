@@ -268,3 +268,20 @@ def test_a_double_click_hands_over_once(client, network, planned_meeting):
     assert client.post(follow_up(planned_meeting), data).status_code == 302
     assert client.post(follow_up(planned_meeting), data).status_code == 302
     assert OutboxMessage.objects.filter(to_family=True, kind="notice").count() == 1
+
+
+def test_the_family_sees_who_does_what_and_whom_it_let_read_the_plan(client, network, planned_meeting):
+    from yhdessa.families.links import issue_link
+
+    outsider = network.people["outsider"]
+    client.force_login(network.member)
+    client.post(
+        follow_up(planned_meeting),
+        {"section": "share", "professional": str(outsider.pk), "family_consents": "on"},
+    )
+    JointPlan.objects.get().actions.update(responsible="family")
+    client.logout()
+    token = issue_link(family=planned_meeting.concern.family)
+    page = client.get(reverse("family_page:home", args=[token])).content.decode()
+    assert "Tekee: Perhe" in page
+    assert "Suunnitelmanne näkevät luvallanne myös" in page and "Ulla Ulkopuoli" in page
