@@ -698,6 +698,9 @@ def read_summary(user, meeting_pk: int, *, pdf: bool = False, via_api: bool = Fa
 def read_led_plan(user, meeting_pk: int, *, via_api: bool = False) -> JointPlan:
     """A plan the user leads, for the lead's follow-up (contacts, hand-over,
     sharing, closing); anyone else gets 404 (or 403 if they may read it)."""
+    # A related lookup does not check the integer's range (SQLite overflows).
+    if not 0 < meeting_pk < 2**63:
+        raise Http404
     plan = (
         plan_queryset()
         .select_related("meeting__concern__family", "meeting__convener")

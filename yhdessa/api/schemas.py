@@ -301,7 +301,8 @@ class PlanOut(Schema):
 
 class ReportRow(Schema):
     municipality: str
-    held: int
+    held: int = Field(description="Held Yhdessä ajat (first meetings; follow-ups not counted)")
+    follow_ups: int = Field(0, description="Held follow-up meetings (seurantatapaamiset)")
 
 
 class ErrorOut(Schema):

@@ -113,11 +113,14 @@ def test_the_whole_path(client, network):
     }
     response = api.put(f"/meetings/{meeting['id']}/plan", plan)
     assert response.status_code == 200, response.json()
-    assert response.json()["actions"][1] == {
+    action = response.json()["actions"][1]
+    assert {k: action[k] for k in ("where", "place", "text")} == {
         "where": "elsewhere",
         "place": "Perhekulma ry",
         "text": "Kahvila",
     }
+    # Nobody named, no date: an old client's plan reads as it was written.
+    assert (action["responsible"], action["due_on"]) == ("", None)
     got = api.get(f"/meetings/{meeting['id']}/plan").json()
     assert got["lead_professionals"] == plan["lead_professionals"]
     assert got["next_contact"] == plan["next_contact"]
@@ -129,7 +132,7 @@ def test_the_whole_path(client, network):
     report = Api(client, network.coordinator).get(
         "/reports/meetings", start=(today - timedelta(days=1)).isoformat(), end=today.isoformat()
     )
-    assert report.json() == [{"municipality": "Järvelä", "held": 1}]
+    assert report.json() == [{"municipality": "Järvelä", "held": 1, "follow_ups": 0}]
     assert AccessLogEntry.objects.filter(via_api=True, user=network.convener).exists()
 
 
@@ -254,7 +257,7 @@ def test_a_second_convener_reads_nothing_of_the_first(client, network, held_meet
     )
     assert other.get("/teams").json()[0]["name"] == "Koivurannan tiimi"
     assert other.get("/reports/meetings", start="2000-01-01", end="2100-01-01").json() == [
-        {"municipality": "Koivuranta", "held": 0}
+        {"municipality": "Koivuranta", "held": 0, "follow_ups": 0}
     ]
     assert not AccessLogEntry.objects.filter(user=network.convener2).exists()
 

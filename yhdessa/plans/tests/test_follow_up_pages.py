@@ -285,3 +285,8 @@ def test_the_family_sees_who_does_what_and_whom_it_let_read_the_plan(client, net
     page = client.get(reverse("family_page:home", args=[token])).content.decode()
     assert "Tekee: Perhe" in page
     assert "Suunnitelmanne näkevät luvallanne myös" in page and "Ulla Ulkopuoli" in page
+
+
+def test_a_huge_id_is_not_found(client, network, planned_meeting):
+    client.force_login(network.member)
+    assert client.get("/plans/100000000000000000000/follow-up/").status_code == 404
