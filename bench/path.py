@@ -123,6 +123,7 @@ def main() -> None:
     convener = Client()
     convener.force_login(User.objects.get(username="convener"))
     token = {"Authorization": f"Bearer {issue_token(User.objects.get(username='convener'))}"}
+    lead_token = {"Authorization": f"Bearer {issue_token(User.objects.get(username='lead'))}"}
     meeting = (
         Professional.objects.get(user__username="convener")
         .meetings_convened.order_by("-pk")
@@ -147,6 +148,21 @@ def main() -> None:
     )
     measure("API GET /teams", lambda: convener.get("/api/v1/teams", headers=token))
     measure("plan as PDF (WeasyPrint)", lambda: convener.get(f"/plans/{meeting.pk}/pdf/"), repeat=5)
+    # Issue 11: the meeting room, the lead's worklist and follow-up, the summary.
+    measure("meeting room page", lambda: convener.get(f"/meetings/{meeting.pk}/room/"))
+    draft = {"fields": {"strengths_1": "Leikkii mielellään", "child_view": "Piirsi kodin"}}
+    measure(
+        "room draft save (JSON)",
+        lambda: convener.post(
+            f"/meetings/{meeting.pk}/room/draft/", draft, content_type="application/json"
+        ),
+    )
+    measure("worklist, lead of every family (200 shown)", lambda: web.get("/plans/follow-up/"))
+    measure("follow-up page of one family", lambda: web.get(f"/plans/{meeting.pk}/follow-up/"))
+    measure("API GET /follow-up", lambda: web.get("/api/v1/follow-up", headers=lead_token))
+    measure(
+        "summary for one's own records", lambda: convener.get(f"/meetings/{meeting.pk}/summary/")
+    )
     network(families, coordinator, convener, User.objects.get(username="coordinator"))
 
 

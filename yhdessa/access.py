@@ -656,9 +656,11 @@ def read_plan(
     plan = plan_queryset().filter(meeting=meeting).first() if meeting is not None else None
     if plan is None:
         raise Http404
-    if why is None and (pid := _pid(user)) is not None and plan.shares.filter(
-        professional_id=pid
-    ).exists():
+    if (
+        why is None
+        and (pid := _pid(user)) is not None
+        and plan.shares.filter(professional_id=pid).exists()
+    ):
         # Outside the meeting, with the family's consent: the plan only.
         why = Why.SHARED
     if why is None:

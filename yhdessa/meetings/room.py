@@ -127,7 +127,9 @@ def clock(meeting: Meeting, sheet: RunSheet | None) -> Clock:
     reserved = timedelta(minutes=meeting.duration_minutes)
     before_end = max(reserved * SUMMARY_SHARE, timedelta(minutes=SUMMARY_MINUTES_MIN))
     before_end = min(before_end, reserved)
-    return Clock(starts_at=start, summary_at=start + reserved - before_end, ends_at=start + reserved)
+    return Clock(
+        starts_at=start, summary_at=start + reserved - before_end, ends_at=start + reserved
+    )
 
 
 def lapset_puheeksi_url() -> str:

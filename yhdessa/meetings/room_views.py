@@ -327,7 +327,10 @@ def _discussion(request, meeting, state) -> str | None:
                 actor=request.user,
                 meeting=meeting,
                 notes={
-                    a.number: (post.get(f"strengths_{a.number}", ""), post.get(f"concerns_{a.number}", ""))
+                    a.number: (
+                        post.get(f"strengths_{a.number}", ""),
+                        post.get(f"concerns_{a.number}", ""),
+                    )
                     for a in areas
                 },
                 confirm_identifying=confirm,

@@ -2,27 +2,26 @@
 take into their own organisation's client system ("kukin kirjaa omaan
 järjestelmäänsä"): plain text to paste, and the same as a PDF."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
-
-from django.conf import settings
 
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.plans.models import JointPlan
 
 
 def summary_context(meeting: Meeting) -> dict:
-    plan = JointPlan.objects.filter(meeting=meeting).prefetch_related(
-        "actions__responsible_professional",
-        "actions__responsible_organisation",
-        "lead_professionals__organisation",
-    ).first()
-    attended = [
-        i
-        for i in meeting.invitations.all()
-        if i.status == Invitation.Status.ATTENDED
-    ]
+    plan = (
+        JointPlan.objects.filter(meeting=meeting)
+        .prefetch_related(
+            "actions__responsible_professional",
+            "actions__responsible_organisation",
+            "lead_professionals__organisation",
+        )
+        .first()
+    )
+    attended = [i for i in meeting.invitations.all() if i.status == Invitation.Status.ATTENDED]
     return {
         "meeting": meeting,
         "family": meeting.concern.family,

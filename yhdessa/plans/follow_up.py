@@ -245,9 +245,10 @@ def share_plan(
     if not plan.meeting.concern.is_open:
         raise Conflict(str(NOT_OPEN))
     person = next((p for p in share_candidates(locked) if p.pk == professional_id), None)
-    if person is None and PlanShare.objects.filter(
-        plan=locked, professional_id=professional_id
-    ).exists():
+    if (
+        person is None
+        and PlanShare.objects.filter(plan=locked, professional_id=professional_id).exists()
+    ):
         raise Conflict(_("Suunnitelma on jo jaettu hänelle."))
     if person is None:
         errors["professional"] = _(
@@ -313,4 +314,3 @@ def worklist_state(plan: JointPlan, today: date) -> str:
     if plan.next_contact <= today + timedelta(days=7):
         return "soon"
     return "later"
-

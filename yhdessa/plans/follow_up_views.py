@@ -34,9 +34,7 @@ WORKLIST_PAGE = 200
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """Seurattavat perheet: every family the user leads, overdue first."""
     access.require_professional(request.user)
-    plans = list(
-        worklist(request.user).select_related("meeting__concern__family")[:WORKLIST_PAGE]
-    )
+    plans = list(worklist(request.user).select_related("meeting__concern__family")[:WORKLIST_PAGE])
     access.log_list(request.user, [(p.meeting.concern.family_id, access.Why.LEAD) for p in plans])
     today = timezone.localdate()
     for plan in plans:
@@ -127,7 +125,9 @@ def _post(request, plan, section, forms) -> tuple[str | None, list[str]]:
             except Conflict as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Yhteydenpito on kirjattu ja seuraava yhteydenotto päivitetty."))
+                messages.success(
+                    request, _("Yhteydenpito on kirjattu ja seuraava yhteydenotto päivitetty.")
+                )
                 return here + "#contacts", []
     elif section == "share":
         form = forms["share"] = ShareForm(post, candidates=share_candidates(plan))
@@ -158,7 +158,9 @@ def _post(request, plan, section, forms) -> tuple[str | None, list[str]]:
         form = forms["handover"] = HandoverForm(post, candidates=handover_candidates(plan))
         if form.is_valid():
             try:
-                hand_over_lead(actor=request.user, plan=plan, to_id=object_id(form.cleaned_data["to"]))
+                hand_over_lead(
+                    actor=request.user, plan=plan, to_id=object_id(form.cleaned_data["to"])
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             except Conflict as error:
@@ -166,7 +168,10 @@ def _post(request, plan, section, forms) -> tuple[str | None, list[str]]:
             else:
                 messages.success(
                     request,
-                    _("Vastuutyöntekijyys on siirretty. Perheelle ja uudelle vastuutyöntekijälle on lähetetty viesti."),
+                    _(
+                        "Vastuutyöntekijyys on siirretty. Perheelle ja uudelle "
+                        "vastuutyöntekijälle on lähetetty viesti."
+                    ),
                 )
                 return reverse("plans:follow_up_list"), []
     elif section == "close":
@@ -184,7 +189,10 @@ def _post(request, plan, section, forms) -> tuple[str | None, list[str]]:
             except Conflict as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Perheen Yhdessä aika on päätetty. Perhe poistui seurantalistaltasi."))
+                messages.success(
+                    request,
+                    _("Perheen Yhdessä aika on päätetty. Perhe poistui seurantalistaltasi."),
+                )
                 return reverse("plans:follow_up_list"), []
     else:
         messages.error(request, _("Tuntematon lomake. Lataa sivu uudelleen."))

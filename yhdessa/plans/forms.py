@@ -267,7 +267,9 @@ class ContactLogForm(forms.Form):
     )
     note = MultilineField(
         label=_("Lyhyt muistiinpano (vapaaehtoinen)"),
-        help_text=_("Vain olennainen seurannan kannalta. Ei tunnistetietoja eikä henkilötunnuksia."),
+        help_text=_(
+            "Vain olennainen seurannan kannalta. Ei tunnistetietoja eikä henkilötunnuksia."
+        ),
         max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -282,8 +284,12 @@ class ContactLogForm(forms.Form):
 class HandoverForm(forms.Form):
     to = forms.ChoiceField(label=_("Uusi vastuutyöntekijä"))
     family_told = forms.BooleanField(
-        label=_("Perheelle lähtee viesti uudesta vastuutyöntekijästä, ja hänelle itselleen ilmoitus."),
-        error_messages={"required": _("Vahvista, että perheelle ja uudelle vastuutyöntekijälle kerrotaan.")},
+        label=_(
+            "Perheelle lähtee viesti uudesta vastuutyöntekijästä, ja hänelle itselleen ilmoitus."
+        ),
+        error_messages={
+            "required": _("Vahvista, että perheelle ja uudelle vastuutyöntekijälle kerrotaan.")
+        },
     )
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -298,7 +304,9 @@ class ShareForm(forms.Form):
     family_consents = forms.BooleanField(
         label=_("Perhe on antanut luvan, että tämä henkilö saa lukea suunnitelman."),
         error_messages={
-            "required": _("Suunnitelman saa jakaa vain perheen luvalla: kysy perheeltä ja merkitse lupa.")
+            "required": _(
+                "Suunnitelman saa jakaa vain perheen luvalla: kysy perheeltä ja merkitse lupa."
+            )
         },
     )
 

@@ -281,7 +281,10 @@ class PlanReview(models.Model):
         JointPlan, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("suunnitelma")
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("kirjaaja")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
     )
     updated_at = models.DateTimeField(_("päivitetty"), auto_now=True)
 

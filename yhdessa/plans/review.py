@@ -119,7 +119,9 @@ def record_review(
         if trend and trend not in MatterReview.Trend.values:
             errors[f"trend_{position}"] = _("Valitse paremmin, ennallaan tai huonommin.")
         elif words and not trend:
-            errors[f"trend_{position}"] = _("Valitse myös suunta: paremmin, ennallaan vai huonommin.")
+            errors[f"trend_{position}"] = _(
+                "Valitse myös suunta: paremmin, ennallaan vai huonommin."
+            )
         if len(words) > WORDS_MAX_LENGTH:
             errors[f"words_{position}"] = _("Teksti on liian pitkä (enintään %(n)d merkkiä).") % {
                 "n": WORDS_MAX_LENGTH

@@ -182,9 +182,9 @@ def responsible_organisations(meeting: Meeting) -> list[Organisation]:
     """The organisations serving the family's municipality, for an action
     that an organisation (rather than a person) takes on."""
     return list(
-        Organisation.objects.filter(
-            municipalities=meeting.concern.family.municipality_id
-        ).order_by("name")
+        Organisation.objects.filter(municipalities=meeting.concern.family.municipality_id).order_by(
+            "name"
+        )
     )
 
 
@@ -199,8 +199,11 @@ def _responsible(action: dict, choices: tuple[set[int], set[int]]) -> tuple[dict
     """The action's doer as the model stores it, or the reason it cannot be."""
     kind = action.get("responsible") or ""
     people, organisations = choices
-    nobody = {"responsible": kind, "responsible_professional_id": None,
-              "responsible_organisation_id": None}
+    nobody = {
+        "responsible": kind,
+        "responsible_professional_id": None,
+        "responsible_organisation_id": None,
+    }
     if kind in ("", PlanAction.Responsible.FAMILY):
         return nobody, ""
     if kind == PlanAction.Responsible.PROFESSIONAL:

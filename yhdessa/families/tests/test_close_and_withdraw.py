@@ -155,7 +155,9 @@ AROUND = {"invited"}  # may read the family, may not end the work
     ],
 )
 @pytest.mark.parametrize("action", ["close", "withdraw"])
-def test_only_the_convener_the_lead_or_the_coordinator_ends_the_work(client, network, around, role, action):
+def test_only_the_convener_the_lead_or_the_coordinator_ends_the_work(
+    client, network, around, role, action
+):
     meeting, users = around
     concern = meeting.concern
     client.force_login(users[role])

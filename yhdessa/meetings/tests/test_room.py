@@ -77,9 +77,7 @@ def test_the_family_can_be_shown_the_screen(client, network):
     assert "Poistu tapaamisnäkymästä" in page
 
 
-@pytest.mark.parametrize(
-    "who, status", [("member", 403), ("coordinator", 403), ("convener2", 404)]
-)
+@pytest.mark.parametrize("who, status", [("member", 403), ("coordinator", 403), ("convener2", 404)])
 def test_only_the_convener_runs_the_room(client, network, who, status):
     meeting = _started(network)
     client.force_login(getattr(network, who))
@@ -333,7 +331,11 @@ def test_the_family_gives_its_feedback_on_the_room_screen(client, network, held_
     response = client.post(room(held_meeting), {"section": "family_feedback", **answers})
     assert response.status_code == 302
     feedback = Feedback.objects.get()
-    assert (feedback.source, feedback.professional_id, feedback.helped) == ("family", None, "partly")
+    assert (feedback.source, feedback.professional_id, feedback.helped) == (
+        "family",
+        None,
+        "partly",
+    )
     # Once only.
     client.post(room(held_meeting), {"section": "family_feedback", **answers})
     assert Feedback.objects.count() == 1

@@ -58,7 +58,9 @@ def test_the_worklist_puts_the_overdue_first(client, network):
 def test_the_worklist_takes_the_same_queries_for_many_families(client, network):
     def queries(n):
         for w in range(n):
-            plan_for(network, meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2 - w)))
+            plan_for(
+                network, meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2 - w))
+            )
         client.force_login(network.member)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("plans:follow_up_list")).status_code == 200
@@ -112,7 +114,9 @@ def test_a_phone_number_in_the_note_is_asked_about(client, network, planned_meet
     assert FollowUpContact.objects.count() == 1
 
 
-@pytest.mark.parametrize("who, status", [("convener", 403), ("coordinator", 403), ("convener2", 404)])
+@pytest.mark.parametrize(
+    "who, status", [("convener", 403), ("coordinator", 403), ("convener2", 404)]
+)
 def test_only_a_lead_follows_up(client, network, planned_meeting, who, status):
     client.force_login(getattr(network, who))
     assert client.get(follow_up(planned_meeting)).status_code == status
@@ -182,7 +186,9 @@ def test_the_lead_hands_over_and_the_family_is_told(client, network, planned_mee
     assert client.get(follow_up(planned_meeting)).status_code in (403, 404)
 
 
-def test_a_hand_over_to_someone_in_another_municipality_is_refused(client, network, planned_meeting):
+def test_a_hand_over_to_someone_in_another_municipality_is_refused(
+    client, network, planned_meeting
+):
     client.force_login(network.member)
     response = client.post(
         follow_up(planned_meeting),
@@ -236,7 +242,9 @@ def test_a_participant_takes_the_summary_and_the_taking_is_logged(client, networ
 
 
 def test_an_invitee_who_did_not_attend_takes_no_summary(client, network):
-    meeting = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2), invitees=("mikko",))
+    meeting = meeting_for(
+        network, held=True, starts_at=next_thursday_at(weeks=-2), invitees=("mikko",)
+    )
     from yhdessa.meetings.models import Invitation
 
     Invitation.objects.filter(meeting=meeting).update(status="absent")
@@ -270,7 +278,9 @@ def test_a_double_click_hands_over_once(client, network, planned_meeting):
     assert OutboxMessage.objects.filter(to_family=True, kind="notice").count() == 1
 
 
-def test_the_family_sees_who_does_what_and_whom_it_let_read_the_plan(client, network, planned_meeting):
+def test_the_family_sees_who_does_what_and_whom_it_let_read_the_plan(
+    client, network, planned_meeting
+):
     from yhdessa.families.links import issue_link
 
     outsider = network.people["outsider"]

@@ -52,9 +52,7 @@ def test_rewriting_the_plan_replaces_it(client, network, held_meeting):
     client.force_login(network.convener)
     url = reverse("plans:edit", args=[held_meeting.pk])
     client.post(url, plan_data(network, held_meeting))
-    client.post(
-        url, plan_data(network, held_meeting, action_text_1="", action_text_2="Uusi")
-    )
+    client.post(url, plan_data(network, held_meeting, action_text_1="", action_text_2="Uusi"))
     plan = JointPlan.objects.get()
     assert [a.text for a in plan.actions.all()] == ["Uusi", "Perhekahvila torstaisin"]
     form = client.get(url).content.decode()

@@ -70,7 +70,9 @@ def test_a_professional_sees_their_own_municipality_and_those_of_their_meetings(
     assert meetings_held(network.convener2, **period()) == [
         {"municipality": "Koivuranta", "held": 0, "follow_ups": 0}
     ]
-    assert meetings_held(network.member, **period()) == [{"municipality": "Järvelä", "held": 1, "follow_ups": 0}]
+    assert meetings_held(network.member, **period()) == [
+        {"municipality": "Järvelä", "held": 1, "follow_ups": 0}
+    ]
     by_area = meetings_held_by_area(network.member, **period())
     assert {"municipality": "Järvelä", "area": "Keskusta", "held": 1} in by_area
     assert {"municipality": "Järvelä", "area": "Etelä", "held": 0} in by_area
