@@ -1,6 +1,8 @@
 """The lead professional's pages: the worklist and one family's follow-up
 (contacts, sharing the plan with consent, hand-over, closing)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -59,8 +61,15 @@ def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     plan = access.read_led_plan(request.user, meeting_pk)
     meeting = plan.meeting
     forms = {
+        # The agreed next contact, or (when it is today or overdue) a
+        # suggestion two weeks on that the lead changes to what was agreed.
         "contact": ContactLogForm(
-            initial={"on": timezone.localdate(), "next_contact": plan.next_contact}
+            initial={
+                "on": timezone.localdate(),
+                "next_contact": plan.next_contact
+                if plan.next_contact > timezone.localdate()
+                else timezone.localdate() + timedelta(days=14),
+            }
         ),
         "share": ShareForm(candidates=share_candidates(plan)),
         "handover": HandoverForm(candidates=handover_candidates(plan)),
