@@ -659,9 +659,11 @@ def read_plan(
     if (
         why is None
         and (pid := _pid(user)) is not None
+        and meeting.concern.consent_withdrawn_at is None
         and plan.shares.filter(professional_id=pid).exists()
     ):
-        # Outside the meeting, with the family's consent: the plan only.
+        # Outside the meeting, with the family's consent: the plan only, and
+        # not once the family has withdrawn its consent.
         why = Why.SHARED
     if why is None:
         raise Http404

@@ -25,6 +25,18 @@ NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def _unstorable(text: str) -> bool:
+    """A NUL, or a lone surrogate (valid JSON, "\\ud800", yet no UTF-8 text:
+    PostgreSQL refuses it and a page showing it cannot be rendered)."""
+    if NUL in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _nul_in_json(value: object, where: str = "") -> str | None:
     """Where in a parsed JSON document a NUL is ("family.alias", "matters.0").
 
@@ -34,13 +46,13 @@ def _nul_in_json(value: object, where: str = "") -> str | None:
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            if NUL in item:
+            if _unstorable(item):
                 return path or "body"
         elif isinstance(item, dict):
             for key, child in item.items():
-                key_path = f"{path}.{key}" if path else str(key)
-                if NUL in key:
+                if _unstorable(key):
                     return path or "body"
+                key_path = f"{path}.{key}" if path else str(key)
                 stack.append((child, key_path))
         elif isinstance(item, list):
             stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(item))
@@ -140,9 +152,9 @@ class InputGuardMiddleware:
             return _refuse(
                 request,
                 _(
-                    "Kentässä ”%(field)s” on NUL-merkki (\\x00), jota ei voi tallentaa. "
-                    "Poista merkki ja lähetä uudelleen."
+                    "Kentässä ”%(field)s” on NUL-merkki (\\x00) tai rikkinäinen merkki, jota "
+                    "ei voi tallentaa. Poista merkki ja lähetä uudelleen."
                 )
-                % {"field": where},
+                % {"field": where.encode("utf-8", "backslashreplace").decode()},
             )
         return self.get_response(request)

@@ -201,7 +201,7 @@ def record_discussion(
 
 
 # A draft is what the page's fields hold: their names, their texts.
-DRAFT_KEY = re.compile(r"^[a-z][a-z_]{0,40}(_\d{1,3})?$")
+DRAFT_KEY = re.compile(r"\A[a-z][a-z_]{0,40}(_\d{1,19})?\Z")
 DRAFT_MAX_FIELDS = 200
 DRAFT_MAX_TEXT = 4000
 

@@ -44,7 +44,7 @@ from yhdessa.plans.review import (
     star_side_by_side,
 )
 from yhdessa.plans.services import MAX_ITEMS, STAR_NOTE_MAX_LENGTH, record_plan, record_star_notes
-from yhdessa.web import add_service_errors
+from yhdessa.web import add_service_errors, object_id
 
 PLACEMENT_CHOICES = range(StarPlacement.LOWEST, StarPlacement.HIGHEST + 1)
 
@@ -73,10 +73,19 @@ def _room_url(meeting: Meeting, phase: str) -> str:
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A number as a form sends it: ASCII digits only ("٣" is no 3 here)."""
+    return object_id(value)
+
+
+# The plan form's fields as drafts name them (a name ending in "_" is a
+# prefix): all are cleared once the plan is saved. The review's own rows
+# are "action_<id>", which these prefixes do not reach.
+PLAN_DRAFTS = [
+    "matters",
+    "follow_up",
+    "next_contact",
+    *(f"action_{part}_" for part in ("where", "place", "text", "who", "due")),
+]
 
 
 @login_required
@@ -222,8 +231,10 @@ class _State:
             {
                 "position": n,
                 "matter": text,
-                "trend": self.text(f"trend_{n}", getattr(trends.get(n), "trend", "")),
-                "words": self.text(f"words_{n}", getattr(trends.get(n), "family_words", "")),
+                "trend": self.text(f"trend_{n}", getattr(_same(trends.get(n), text), "trend", "")),
+                "words": self.text(
+                    f"words_{n}", getattr(_same(trends.get(n), text), "family_words", "")
+                ),
                 "errors": self.review_errors.get(f"trend_{n}", [])
                 + self.review_errors.get(f"words_{n}", []),
             }
@@ -246,12 +257,18 @@ class _State:
         initial = PlanForm.initial_from(plan) if plan else {}
         rows = PlanForm.rows_for(plan)
         for key, value in self.draft.items():
-            if key in ("matters", "follow_up") or key.startswith(("action_text_", "action_place_")):
+            if key in PLAN_DRAFTS or key.startswith(tuple(p for p in PLAN_DRAFTS if p[-1] == "_")):
                 initial[key] = value
                 number = _int_or_none(key.rsplit("_", 1)[-1])
                 if number:
-                    rows = max(rows, number)
+                    rows = max(rows, min(number, MAX_ITEMS))
         return PlanForm(meeting=self.meeting, initial=initial, rows=rows)
+
+
+def _same(review, matter: str):
+    """A matter's review, if it was of this very matter (the plan may have
+    been rewritten since: a review never moves onto another matter)."""
+    return review if review is not None and review.matter == matter else None
 
 
 def _is_box(key: str) -> bool:
@@ -406,7 +423,7 @@ def _plan_section(request, meeting, state) -> str | None:
                 next_contact=data["next_contact"],
                 confirm_identifying=data["confirm_identifying"],
             )
-            clear_drafts(meeting, ["matters", "follow_up", "action_text_", "action_place_"])
+            clear_drafts(meeting, PLAN_DRAFTS)
     except ValidationError as error:
         form.add_service_errors(error)
         return None
@@ -470,7 +487,7 @@ def room_draft(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"detail": _("Tapaamista ei löydy.")}, status=404)
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"detail": _("Luonnos ei ole kelvollista JSONia.")}, status=400)
     fields = body.get("fields") if isinstance(body, dict) else None
     try:

@@ -20,6 +20,7 @@ from yhdessa.families.services import close_concern
 from yhdessa.network.models import Organisation, Professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
+from yhdessa.notify.sms import fit_sms
 from yhdessa.plans.models import FollowUpContact, JointPlan, PlanShare
 from yhdessa.privacy import identifying_data_warnings, identity_code_errors
 
@@ -50,9 +51,18 @@ def _lock_as_lead(actor: User, plan: JointPlan) -> tuple[JointPlan, Professional
     )
     if not locked.lead_professionals.filter(pk=lead.pk).exists():
         raise Conflict(_("Et ole enää perheen vastuutyöntekijä."))
-    if not locked.meeting.concern.is_open:
-        raise Conflict(str(NOT_OPEN))
+    _lock_open_concern(locked)
     return locked, lead
+
+
+def _lock_open_concern(plan: JointPlan) -> None:
+    """The concern's row locked and read afresh: a withdrawal of consent (or
+    a closing) committed meanwhile is seen here, and one sent now waits for
+    this transaction, so no message to the family is left after it."""
+    concern = Concern.objects.select_for_update().get(pk=plan.meeting.concern_id)
+    if not concern.is_open:
+        raise Conflict(str(NOT_OPEN))
+    plan.meeting.concern = concern
 
 
 def check_next_contact(next_contact, *, today: date) -> str:
@@ -165,10 +175,14 @@ def _tell_of_handover(plan: JointPlan, old: Professional, new: Professional) -> 
                 "Ystävällisin terveisin\n%(old)s"
             ) % {"new": new.name, "org": new.organisation.local_name, "old": old.name}
             if channel == Family.MessageChannel.SMS:
-                body = _(
-                    "Vastuutyöntekijänne on nyt %(new)s (%(org)s). Suunnitelmanne pysyy "
-                    "ennallaan. T. %(old)s"
-                ) % {"new": new.name, "org": new.organisation.local_name, "old": old.name}
+                # One SMS, however long the names (cut on a word, never over the limit).
+                body = fit_sms(
+                    _(
+                        "Vastuutyöntekijänne on nyt %(new)s (%(org)s). Suunnitelmanne pysyy "
+                        "ennallaan. T. %(old)s"
+                    )
+                    % {"new": new.name, "org": new.organisation.local_name, "old": old.name}
+                )
         queue_message(
             channel=channel,
             kind=OutboxMessage.Kind.NOTICE,
@@ -241,9 +255,12 @@ def share_plan(
             "Suunnitelman saa jakaa vain perheen luvalla: kysy perheeltä ja merkitse lupa."
         )
     access.require_may_share_plan(actor, plan)
-    locked = JointPlan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.meeting.concern.is_open:
-        raise Conflict(str(NOT_OPEN))
+    locked = (
+        JointPlan.objects.select_for_update(of=("self",))
+        .select_related("meeting__concern__family")
+        .get(pk=plan.pk)
+    )
+    _lock_open_concern(locked)
     person = next((p for p in share_candidates(locked) if p.pk == professional_id), None)
     if (
         person is None

@@ -55,7 +55,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    scope = f"follow-up:{meeting_pk}"
+    # Each form of the page is sent once on its own (one token, one scope each).
+    scope = f"follow-up:{meeting_pk}:{request.POST.get('section', '')[:20]}"
     if request.method == "POST" and (done := submitted_before(request, scope)):
         return redirect(done)
     plan = access.read_led_plan(request.user, meeting_pk)

@@ -374,21 +374,31 @@ def record_plan(
 
 
 def _rewrite_actions(plan: JointPlan, clean_actions: list[dict]) -> None:
-    """The plan's actions rewritten in place, row by row: an action reviewed
-    at a follow-up keeps its review (a delete would take the review along)."""
+    """The plan's actions rewritten: an action kept as it was (the same place
+    and text) is the same row, so a review at a follow-up stays with it; an
+    action whose text changed is a new action, and one struck out goes with
+    its review. A result never moves onto another action."""
     existing = list(plan.actions.order_by("position", "id"))
+    unused = {a.pk: a for a in existing}
     for position, values in enumerate(clean_actions):
-        if position < len(existing):
-            action = existing[position]
-            for field, value in values.items():
-                setattr(action, field, value)
-            action.position = position
-            action.save()
-        else:
+        same = next(
+            (
+                a
+                for a in unused.values()
+                if (a.where, a.place, a.text) == (values["where"], values["place"], values["text"])
+            ),
+            None,
+        )
+        if same is None:
             PlanAction.objects.create(plan=plan, position=position, **values)
-    extra = [a.pk for a in existing[len(clean_actions) :]]
-    if extra:
-        PlanAction.objects.filter(pk__in=extra).delete()
+            continue
+        del unused[same.pk]
+        for field, value in values.items():
+            setattr(same, field, value)
+        same.position = position
+        same.save()
+    if unused:
+        PlanAction.objects.filter(pk__in=unused).delete()
 
 
 @transaction.atomic

@@ -382,7 +382,7 @@ def test_a_refused_field_does_not_stop_the_others(network, held_meeting):
         json.dumps({"fields": {"matters.text": "x"}}),
         json.dumps({"fields": {"matters; DROP TABLE": "x"}}),
         json.dumps({"fields": {"a" * 60: "x"}}),
-        json.dumps({"fields": {"action_text_1234": "x"}}),
+        json.dumps({"fields": {"action_text_12345678901234567890": "x"}}),
         json.dumps({"fields": {"": "x"}}),
         json.dumps({"fields": {"matters": "x" * 4001}}),
         json.dumps({"fields": {f"field_{n}": "x" for n in range(201)}}),
