@@ -677,6 +677,20 @@ def read_plan(
     return meeting, plan
 
 
+def read_shareable_plan(user, meeting_pk: int, *, via_api: bool = False) -> JointPlan:
+    """A plan whose sharing the user keeps (a lead, or the meeting's
+    convener), its read logged; 404 for an outsider, 403 for others who may
+    read the meeting."""
+    if not 0 < meeting_pk < 2**63:
+        raise Http404
+    plan = plan_queryset().select_related("meeting").filter(meeting_id=meeting_pk).first()
+    if plan is None or not may_share_plan(user, plan):
+        visible = plan is not None and meetings_visible_to(user).filter(pk=meeting_pk).exists()
+        _refuse(user, visible)
+    _meeting, plan = read_plan(user, meeting_pk, via_api=via_api)
+    return plan
+
+
 def read_summary(user, meeting_pk: int, *, pdf: bool = False, via_api: bool = False) -> Meeting:
     """A held meeting's summary for a participant's own records: only those
     who took part (the convener and those who attended) take it, each

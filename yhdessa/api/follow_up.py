@@ -14,12 +14,10 @@ the plan); the summary is for those who took part. Outsiders get 404.
 from datetime import date, datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictInt
@@ -37,7 +35,6 @@ from yhdessa.plans.models import (
     JointPlan,
     MatterReview,
     PlanAction,
-    PlanReview,
     PlanShare,
 )
 from yhdessa.plans.services import responsible_organisations, responsible_people
@@ -49,13 +46,6 @@ PathId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
 LIST = {200: list[CodeOut], 401: ErrorOut}
 
-# The worklist's states (yhdessa.plans.follow_up.worklist_state), in words.
-WORKLIST_STATES = {
-    "overdue": gettext_lazy("myöhässä"),
-    "today": gettext_lazy("tänään"),
-    "soon": gettext_lazy("viikon sisällä"),
-    "later": gettext_lazy("myöhemmin"),
-}
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -429,7 +419,7 @@ def worklist(request: HttpRequest):
                 family=FamilyRef(id=family.pk, reference=family.reference, alias=family.alias),
                 next_contact=plan.next_contact,
                 state=state,
-                state_name=str(WORKLIST_STATES[state]),
+                state_name=str(state.label),
                 last_contact=plan.last_contact,
                 follow_up_at=_local(plan.follow_up_at),
                 leads=[PersonRef(id=p.pk, name=p.name) for p in plan.lead_professionals.all()],
@@ -583,20 +573,7 @@ class ShareOut(Schema):
 
 
 def _shared_plan(request: HttpRequest, meeting_id: int) -> JointPlan:
-    """A plan whose sharing the caller keeps (a lead, or the meeting's
-    convener), its read logged; 403 for others who may read the meeting."""
-    plan = access.plan_queryset().select_related("meeting").filter(meeting_id=meeting_id).first()
-    if plan is None or not access.may_share_plan(request.user, plan):
-        if (
-            plan is None
-            or not access.meetings_visible_to(request.user).filter(pk=meeting_id).exists()
-        ):
-            raise Http404
-        raise PermissionDenied(
-            _("Vain perheen vastuutyöntekijä tai koollekutsuja voi jakaa suunnitelman.")
-        )
-    _meeting, plan = access.read_plan(request.user, meeting_id, via_api=True)
-    return plan
+    return access.read_shareable_plan(request.user, meeting_id, via_api=True)
 
 
 def _shares(plan: JointPlan):
@@ -739,47 +716,35 @@ class ReviewIn(Schema):
     )
 
 
-def _reviewed(meeting: Meeting) -> JointPlan:
-    plan = review.reviewed_plan(meeting)
-    if plan is None:
+def _review_out(meeting: Meeting) -> ReviewOut:
+    state = review.review_state(meeting)
+    if state is None:
         raise HttpError(404, _("Tällä tapaamisella ei ole arvioitavaa suunnitelmaa."))
-    return plan
-
-
-def _review_out(meeting: Meeting, plan: JointPlan) -> ReviewOut:
-    saved = (
-        PlanReview.objects.filter(meeting=meeting, plan=plan)
-        .prefetch_related("actions", "matters")
-        .first()
-    )
-    results = {a.action_id: a.result for a in saved.actions.all()} if saved else {}
-    trends = {m.position: m for m in saved.matters.all()} if saved else {}
-    actions = plan.actions.select_related("responsible_professional", "responsible_organisation")
     return ReviewOut(
         meeting=meeting.pk,
-        reviews_meeting=plan.meeting_id,
+        reviews_meeting=state.plan.meeting_id,
         actions=[
             ReviewActionOut(
-                id=a.pk,
-                where=a.where,
-                place=a.place or None,
-                text=a.text,
-                responsible_name=a.responsible_name,
-                due_on=a.due_on,
-                result=results.get(a.pk, ""),
+                id=row.action.pk,
+                where=row.action.where,
+                place=row.action.place or None,
+                text=row.action.text,
+                responsible_name=row.action.responsible_name,
+                due_on=row.action.due_on,
+                result=row.result,
             )
-            for a in actions
+            for row in state.actions
         ],
         matters=[
             ReviewMatterOut(
-                position=i,
-                matter=matter,
-                trend=trends[i].trend if i in trends else "",
-                family_words=trends[i].family_words if i in trends else "",
+                position=row.position,
+                matter=row.matter,
+                trend=row.trend,
+                family_words=row.family_words,
             )
-            for i, matter in enumerate(plan.matters)
+            for row in state.matters
         ],
-        updated_at=_local(saved.updated_at) if saved else None,
+        updated_at=_local(state.review.updated_at) if state.review else None,
         star=_star_out(meeting),
     )
 
@@ -802,7 +767,7 @@ def get_review(request: HttpRequest, meeting_id: PathId):
         what=access.What.PLAN,
         via_api=True,
     )
-    return _review_out(meeting, _reviewed(meeting))
+    return _review_out(meeting)
 
 
 @router.put(
@@ -830,7 +795,7 @@ def put_review(request: HttpRequest, meeting_id: PathId, payload: ReviewIn):
         placements=_placements(payload.placements),
         confirm_identifying=payload.confirm_identifying,
     )
-    return _review_out(meeting, _reviewed(meeting))
+    return _review_out(meeting)
 
 
 # ---- the summary for one's own records ----------------------------------------------

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.errors import Conflict, IdentifyingDataFound
+from yhdessa.errors import IdentifyingDataFound
 from yhdessa.meetings.models import Meeting, RunSheet
+from yhdessa.meetings.services import lock_as_convener
 from yhdessa.privacy import identifying_data_warnings, identity_code_errors
 
 
@@ -25,6 +25,7 @@ class Phase:
     code: str
     title: str
     prompt: str
+    next: str = ""  # the code of the phase after it ("" for the last)
 
 
 # In the handbook's order. The prompts are ours, in its spirit.
@@ -95,15 +96,14 @@ _PHASES = [
         ),
     ),
 ]
-PHASE_CODES = [code for code, _t, _p in _PHASES]
 
 
 def phases_for(meeting: Meeting) -> list[Phase]:
     """The phases of this meeting: a follow-up reviews the earlier plan."""
+    kept = [p for p in _PHASES if p[0] != "review" or meeting.is_follow_up]
     return [
-        Phase(code, str(title), str(prompt))
-        for code, title, prompt in _PHASES
-        if code != "review" or meeting.is_follow_up
+        Phase(code, str(title), str(prompt), kept[i + 1][0] if i + 1 < len(kept) else "")
+        for i, (code, title, prompt) in enumerate(kept)
     ]
 
 
@@ -142,10 +142,7 @@ def _sheet(meeting: Meeting) -> RunSheet:
 
 
 def _lock(actor: User, meeting: Meeting) -> tuple[Meeting, RunSheet]:
-    access.require_convener(actor, meeting)
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.status == Meeting.Status.CANCELLED:
-        raise Conflict(_("Tapaaminen on peruttu."))
+    locked = lock_as_convener(actor, meeting)
     return locked, _sheet(locked)
 
 

@@ -40,6 +40,7 @@ from yhdessa.plans.review import (
     WORDS_MAX_LENGTH,
     record_placements,
     record_review,
+    review_state,
     reviewed_plan,
     star_side_by_side,
 )
@@ -210,39 +211,32 @@ class _State:
         return rows
 
     def _review(self) -> dict | None:
-        plan = reviewed_plan(self.meeting)
-        if plan is None:
+        state = review_state(self.meeting)
+        if state is None:
             return None
-        review = getattr(self.meeting, "review", None) if hasattr(self.meeting, "review") else None
-        results = {r.action_id: r.result for r in review.actions.all()} if review else {}
-        trends = {m.position: m for m in review.matters.all()} if review else {}
         actions = [
             {
-                "action": a,
-                "name": f"action_{a.pk}",
-                "value": self.text(f"action_{a.pk}", results.get(a.pk, "")),
-                "errors": self.review_errors.get(f"action_{a.pk}", []),
+                "action": row.action,
+                "name": f"action_{row.action.pk}",
+                "value": self.text(f"action_{row.action.pk}", row.result),
+                "errors": self.review_errors.get(f"action_{row.action.pk}", []),
             }
-            for a in plan.actions.select_related(
-                "responsible_professional", "responsible_organisation"
-            )
+            for row in state.actions
         ]
         matters = [
             {
-                "position": n,
-                "matter": text,
-                "trend": self.text(f"trend_{n}", getattr(_same(trends.get(n), text), "trend", "")),
-                "words": self.text(
-                    f"words_{n}", getattr(_same(trends.get(n), text), "family_words", "")
-                ),
-                "errors": self.review_errors.get(f"trend_{n}", [])
-                + self.review_errors.get(f"words_{n}", []),
+                "position": row.position,
+                "matter": row.matter,
+                "trend": self.text(f"trend_{row.position}", row.trend),
+                "words": self.text(f"words_{row.position}", row.family_words),
+                "errors": self.review_errors.get(f"trend_{row.position}", [])
+                + self.review_errors.get(f"words_{row.position}", []),
             }
-            for n, text in enumerate(plan.matters)
+            for row in state.matters
         ]
         first, star = star_side_by_side(self.meeting)
         return {
-            "plan": plan,
+            "plan": state.plan,
             "actions": actions,
             "matters": matters,
             "results": ActionReview.Result.choices,
@@ -263,12 +257,6 @@ class _State:
                 if number:
                     rows = max(rows, min(number, MAX_ITEMS))
         return PlanForm(meeting=self.meeting, initial=initial, rows=rows)
-
-
-def _same(review, matter: str):
-    """A matter's review, if it was of this very matter (the plan may have
-    been rewritten since: a review never moves onto another matter)."""
-    return review if review is not None and review.matter == matter else None
 
 
 def _is_box(key: str) -> bool:

@@ -371,6 +371,17 @@ def cancel_meeting(
     return meeting
 
 
+def lock_as_convener(actor: User, meeting: Meeting, *, cancelled_too: bool = False) -> Meeting:
+    """The meeting's row locked for this transaction, its state read afresh,
+    the actor checked to be its convener; a cancelled meeting takes no notes
+    (unless ``cancelled_too``)."""
+    access.require_convener(actor, meeting)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == Meeting.Status.CANCELLED and not cancelled_too:
+        raise Conflict(_("Tapaaminen on peruttu."))
+    return locked
+
+
 @transaction.atomic
 def record_meeting_held(
     *,

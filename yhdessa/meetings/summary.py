@@ -2,25 +2,16 @@
 take into their own organisation's client system ("kukin kirjaa omaan
 järjestelmäänsä"): plain text to paste, and the same as a PDF."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from yhdessa import access
 from yhdessa.meetings.models import Invitation, Meeting
-from yhdessa.plans.models import JointPlan
+from yhdessa.plans.pdf import render_pdf
 
 
 def summary_context(meeting: Meeting) -> dict:
-    plan = (
-        JointPlan.objects.filter(meeting=meeting)
-        .prefetch_related(
-            "actions__responsible_professional",
-            "actions__responsible_organisation",
-            "lead_professionals__organisation",
-        )
-        .first()
-    )
+    plan = access.plan_queryset().filter(meeting=meeting).first()
     attended = [i for i in meeting.invitations.all() if i.status == Invitation.Status.ATTENDED]
     return {
         "meeting": meeting,
@@ -52,7 +43,6 @@ def summary_text(meeting: Meeting) -> str:
 
 
 def summary_pdf(meeting: Meeting) -> bytes:
-    html = render_to_string(
+    return render_pdf(
         "meetings/summary_document.html", {"text": summary_text(meeting), "meeting": meeting}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

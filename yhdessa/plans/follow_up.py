@@ -4,8 +4,10 @@ to a colleague and closing the family's Yhdessä aika with its outcome."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -222,9 +224,6 @@ def _tell_of_handover(plan: JointPlan, old: Professional, new: Professional) -> 
 
 
 def _plan_url(plan: JointPlan) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
     return settings.SITE_URL.rstrip("/") + reverse("plans:view", args=[plan.meeting_id])
 
 
@@ -307,7 +306,7 @@ def unshare_plan(*, actor: User, plan: JointPlan, share_id: int | None) -> None:
         raise Conflict(_("Lupa on jo peruttu tai sitä ei löydy."))
 
 
-def close_outcome_errors(outcome: str, note: str) -> dict[str, str]:
+def close_outcome_errors(outcome: str) -> dict[str, str]:
     if outcome not in [str(o) for o in OUTCOMES]:
         return {"outcome": _("Valitse, miten perheen Yhdessä aika päättyy.")}
     return {}
@@ -316,18 +315,26 @@ def close_outcome_errors(outcome: str, note: str) -> dict[str, str]:
 def close_with_outcome(*, actor: User, plan: JointPlan, outcome: str, note: str = "") -> Concern:
     """The family's Yhdessä aika ends with its outcome: the family leaves the
     lead's worklist, and the retention clocks start from this moment."""
-    errors = close_outcome_errors(outcome, note)
+    errors = close_outcome_errors(outcome)
     if errors:
         raise ValidationError(errors)
     return close_concern(actor=actor, concern=plan.meeting.concern, reason=outcome, note=note)
 
 
-def worklist_state(plan: JointPlan, today: date) -> str:
-    """overdue / today / soon (within a week) / later."""
+class WorklistState(models.TextChoices):
+    """Where a family's next contact stands on the lead's worklist."""
+
+    OVERDUE = "overdue", gettext_lazy("myöhässä")
+    TODAY = "today", gettext_lazy("tänään")
+    SOON = "soon", gettext_lazy("viikon sisällä")
+    LATER = "later", gettext_lazy("myöhemmin")
+
+
+def worklist_state(plan: JointPlan, today: date) -> WorklistState:
     if plan.next_contact < today:
-        return "overdue"
+        return WorklistState.OVERDUE
     if plan.next_contact == today:
-        return "today"
+        return WorklistState.TODAY
     if plan.next_contact <= today + timedelta(days=7):
-        return "soon"
-    return "later"
+        return WorklistState.SOON
+    return WorklistState.LATER

@@ -8,14 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.services import lock_as_convener
 from yhdessa.plans.models import (
     ActionReview,
     JointPlan,
     MatterReview,
+    PlanAction,
     PlanReview,
     StarArea,
     StarPlacement,
@@ -38,8 +39,7 @@ def reviewed_plan(meeting: Meeting) -> JointPlan | None:
 
 
 def _lock_follow_up(actor: User, meeting: Meeting) -> Meeting:
-    access.require_convener(actor, meeting)
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = lock_as_convener(actor, meeting, cancelled_too=True)
     if locked.status != Meeting.Status.HELD:
         raise Conflict(_("Suunnitelma arvioidaan, kun seurantatapaaminen on kirjattu pidetyksi."))
     return locked
@@ -73,10 +73,7 @@ def _write_placements(meeting: Meeting, placements: dict[int, int | None]) -> No
 def record_placements(*, actor: User, meeting: Meeting, placements: dict[int, int | None]) -> None:
     """The family places itself on the star areas it wants to (never
     required); an empty value removes the area's placement."""
-    access.require_convener(actor, meeting)
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.status == Meeting.Status.CANCELLED:
-        raise Conflict(_("Tapaaminen on peruttu."))
+    locked = lock_as_convener(actor, meeting)
     errors = placement_errors(placements)
     if errors:
         raise ValidationError(errors)
@@ -198,3 +195,64 @@ def star_side_by_side(meeting: Meeting) -> tuple[Meeting | None, list[StarRow]]:
         for area in StarArea.objects.all()
     ]
     return first, rows
+
+
+@dataclass
+class ActionRow:
+    action: PlanAction
+    result: str
+
+
+@dataclass
+class MatterRow:
+    position: int
+    matter: str
+    trend: str
+    family_words: str
+
+
+@dataclass
+class ReviewState:
+    """The earlier plan as reviewed so far at this follow-up: every action
+    with its result, every matter with its direction and the family's words
+    ("" when not yet reviewed). A result stays with the matter it was given
+    for: if the plan's matters were rewritten since, it is not moved onto
+    another matter at the same place."""
+
+    plan: JointPlan
+    review: PlanReview | None
+    actions: list[ActionRow]
+    matters: list[MatterRow]
+
+
+def review_state(meeting: Meeting) -> ReviewState | None:
+    plan = reviewed_plan(meeting)
+    if plan is None:
+        return None
+    saved = (
+        PlanReview.objects.filter(meeting=meeting, plan=plan)
+        .prefetch_related("actions", "matters")
+        .first()
+    )
+    results = {a.action_id: a.result for a in saved.actions.all()} if saved else {}
+    trends = {m.position: m for m in saved.matters.all()} if saved else {}
+    actions = plan.actions.select_related("responsible_professional", "responsible_organisation")
+    matters = []
+    for position, text in enumerate(plan.matters):
+        given = trends.get(position)
+        if given is not None and given.matter != text:
+            given = None
+        matters.append(
+            MatterRow(
+                position=position,
+                matter=text,
+                trend=given.trend if given else "",
+                family_words=given.family_words if given else "",
+            )
+        )
+    return ReviewState(
+        plan=plan,
+        review=saved,
+        actions=[ActionRow(action=a, result=results.get(a.pk, "")) for a in actions],
+        matters=matters,
+    )

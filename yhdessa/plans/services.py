@@ -11,6 +11,7 @@ from yhdessa import access
 from yhdessa.accounts.models import User
 from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.meetings.models import Invitation, Meeting
+from yhdessa.meetings.services import lock_as_convener
 from yhdessa.network.models import Organisation, Professional
 from yhdessa.plans.models import JointPlan, PlanAction, StarArea, StarNote
 from yhdessa.privacy import identifying_data_warnings, identity_code_errors
@@ -38,13 +39,6 @@ RESPONSIBLE_PERSON_UNKNOWN = gettext_lazy(
 RESPONSIBLE_ORGANISATION_UNKNOWN = gettext_lazy(
     "Toimenpiteen tekijäksi voi nimetä perheen kunnassa toimivan organisaation."
 )
-
-
-def _lock_as_convener(actor: User, meeting: Meeting) -> Meeting:
-    """The meeting's row locked for this transaction, its state read afresh,
-    and the actor checked to be its convener."""
-    access.require_convener(actor, meeting)
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
 def _one_line_break(text: str) -> str:
@@ -93,9 +87,7 @@ def record_star_notes(
     Identity codes are refused; other identifying data (a phone number, an
     address, a birth date) raises IdentifyingDataFound unless the writer has
     confirmed it (``confirm_identifying``)."""
-    locked = _lock_as_convener(actor, meeting)
-    if locked.status == Meeting.Status.CANCELLED:
-        raise Conflict(_("Tapaaminen on peruttu."))
+    locked = lock_as_convener(actor, meeting)
     areas = {a.number: a for a in StarArea.objects.all()}
     unknown = set(notes) - set(areas)
     if unknown:
@@ -336,7 +328,7 @@ def record_plan(
     codes are refused; other identifying data raises IdentifyingDataFound
     unless the writer has confirmed it (``confirm_identifying``). Only those
     who attended the meeting can be named its lead professionals."""
-    locked = _lock_as_convener(actor, meeting)
+    locked = lock_as_convener(actor, meeting, cancelled_too=True)
     if locked.status != Meeting.Status.HELD:
         raise Conflict(str(PLAN_AFTER_HELD))
     errors, clean = check_plan(
