@@ -123,25 +123,31 @@ def queue_meeting_messages(meeting: Meeting, kind: str = Kind.INVITATION, note: 
 
 def queue_convener_notice(meeting: Meeting, *, key: str, texts) -> None:
     """Tell the meeting's convener at once (an invitee declined, the family
-    needs another time): ``texts()`` gives (subject, lines), called in the
-    convener's language. Without an email the convener sees it on the
-    meeting page. ``key`` names the event: the same event tells once."""
-    convener = meeting.convener
-    if not convener.email:
+    needs another time). Without an email the convener sees it on the
+    meeting page."""
+    queue_professional_notice(meeting, meeting.convener, key=key, texts=texts)
+
+
+def queue_professional_notice(meeting: Meeting, professional, *, key: str, texts) -> None:
+    """Tell one professional by email about a meeting's family (a lead
+    handed over, a plan shared): ``texts()`` gives (subject, lines), called
+    in the professional's language. ``key`` names the event: the same event
+    tells once. Nobody without an email."""
+    if not professional.email:
         return
-    language = language_of(convener.user)
+    language = language_of(professional.user)
     with translation.override(language):
         subject, lines = texts()
         body = "\n".join(lines)
     queue_message(
         kind=Kind.NOTICE,
-        recipient=convener.email,
+        recipient=professional.email,
         language=language,
         subject=subject,
         body=body,
         idempotency_key=key,
         meeting_id=meeting.pk,
-        professional_id=convener.pk,
+        professional_id=professional.pk,
     )
 
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy, override
 
 from yhdessa import access
 from yhdessa.accounts.models import User
-from yhdessa.accounts.services import language_of
 from yhdessa.errors import Conflict, IdentifyingDataFound
 from yhdessa.families.links import family_address
 from yhdessa.families.models import Concern, Family
 from yhdessa.families.services import close_concern
+from yhdessa.meetings.messages import queue_professional_notice
 from yhdessa.network.models import Organisation, Professional
 from yhdessa.notify.models import OutboxMessage
 from yhdessa.notify.services import queue_message
@@ -196,31 +196,28 @@ def _tell_of_handover(plan: JointPlan, old: Professional, new: Professional) -> 
             meeting_id=plan.meeting_id,
             to_family=True,
         )
-    if new.email:
-        language = language_of(new.user)
-        with override(language):
-            subject = _("Sinut on nimetty perheen vastuutyöntekijäksi")
-            body = _(
-                "Hei %(new)s,\n\n%(old)s antoi sinulle perheen %(family)s vastuutyöntekijyyden. "
-                "Perheelle on kerrottu. Yhteinen suunnitelma ja seuraava yhteydenotto "
-                "(%(next)s) ovat Yhdessä-palvelussa:\n%(url)s\n"
-            ) % {
-                "new": new.name,
-                "old": old.name,
-                "family": family.alias,
-                "next": plan.next_contact.strftime("%d.%m.%Y"),
-                "url": _plan_url(plan),
-            }
-        queue_message(
-            kind=OutboxMessage.Kind.NOTICE,
-            recipient=new.email,
-            language=language,
-            subject=subject,
-            body=body,
-            idempotency_key=key + ":lead",
-            meeting_id=plan.meeting_id,
-            professional_id=new.pk,
-        )
+    queue_professional_notice(
+        plan.meeting,
+        new,
+        key=key + ":lead",
+        texts=lambda: (
+            _("Sinut on nimetty perheen vastuutyöntekijäksi"),
+            [
+                _(
+                    "Hei %(new)s,\n\n%(old)s antoi sinulle perheen %(family)s "
+                    "vastuutyöntekijyyden. Perheelle on kerrottu. Yhteinen suunnitelma ja "
+                    "seuraava yhteydenotto (%(next)s) ovat Yhdessä-palvelussa:\n%(url)s\n"
+                )
+                % {
+                    "new": new.name,
+                    "old": old.name,
+                    "family": family.alias,
+                    "next": plan.next_contact.strftime("%d.%m.%Y"),
+                    "url": _plan_url(plan),
+                }
+            ],
+        ),
+    )
 
 
 def _plan_url(plan: JointPlan) -> str:
@@ -273,27 +270,25 @@ def share_plan(
     if errors:
         raise ValidationError(errors)
     share = PlanShare.objects.create(plan=locked, professional=person, recorded_by=actor)
-    if person.email:
-        language = language_of(person.user)
-        with override(language):
-            queue_message(
-                kind=OutboxMessage.Kind.NOTICE,
-                recipient=person.email,
-                language=language,
-                subject=_("Perhe jakoi kanssasi yhteisen suunnitelman"),
-                body=_(
-                    "Hei %(name)s,\n\nperhe %(family)s antoi luvan, että näet sen Yhdessä ajan "
-                    "yhteisen suunnitelman. Suunnitelma on Yhdessä-palvelussa:\n%(url)s\n"
+    queue_professional_notice(
+        plan.meeting,
+        person,
+        key=f"share:{share.pk}",
+        texts=lambda: (
+            _("Perhe jakoi kanssasi yhteisen suunnitelman"),
+            [
+                _(
+                    "Hei %(name)s,\n\nperhe %(family)s antoi luvan, että näet sen Yhdessä "
+                    "ajan yhteisen suunnitelman. Suunnitelma on Yhdessä-palvelussa:\n%(url)s\n"
                 )
                 % {
                     "name": person.name,
                     "family": plan.meeting.concern.family.alias,
                     "url": _plan_url(plan),
-                },
-                idempotency_key=f"share:{share.pk}",
-                meeting_id=plan.meeting_id,
-                professional_id=person.pk,
-            )
+                }
+            ],
+        ),
+    )
     return share
 
 
