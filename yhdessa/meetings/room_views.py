@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -248,6 +249,8 @@ class _State:
     def _plan_form(self, plan) -> PlanForm:
         if self.plan_form is not None:
             return self.plan_form
+        if plan is not None:
+            prefetch_related_objects([plan], "actions")  # read once for both below
         initial = PlanForm.initial_from(plan) if plan else {}
         rows = PlanForm.rows_for(plan)
         for key, value in self.draft.items():

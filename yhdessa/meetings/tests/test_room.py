@@ -405,3 +405,36 @@ def test_words_without_a_direction_are_refused(client, network, held_meeting):
     assert response.status_code == 200
     assert "henkilötunnuksen" in response.content.decode()
     assert not MatterReview.objects.exists()
+
+
+def test_the_room_reads_the_same_queries_however_long_the_plan(client, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yhdessa.plans.services import record_plan
+
+    def queries(n):
+        meeting = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-2 - n))
+        record_plan(
+            actor=network.convener,
+            meeting=meeting,
+            matters=["Uni"],
+            actions=[
+                {
+                    "where": "home",
+                    "text": f"Toimi {i}",
+                    "responsible": "professional",
+                    "professional": network.people["mikko"].pk,
+                }
+                for i in range(n)
+            ],
+            follow_up="Soitto",
+            lead_ids=[network.people["mikko"].pk],
+            next_contact=timezone.localdate(),
+        )
+        client.force_login(network.convener)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(room(meeting)).status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(6)
