@@ -8,6 +8,7 @@ from django.utils import timezone
 from yhdessa import access
 from yhdessa.meetings.models import Invitation, Meeting
 from yhdessa.plans.pdf import render_pdf
+from yhdessa.plans.review import review_state
 
 
 def summary_context(meeting: Meeting) -> dict:
@@ -22,6 +23,7 @@ def summary_context(meeting: Meeting) -> dict:
         "plan": plan,
         "actions": list(plan.actions.all()) if plan else [],
         "leads": list(plan.lead_professionals.all()) if plan else [],
+        "review": review_state(meeting) if meeting.is_follow_up else None,
         "printed": timezone.localdate(),
     }
 

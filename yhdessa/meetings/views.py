@@ -24,7 +24,7 @@ from yhdessa.meetings.answers import (
 )
 from yhdessa.meetings.forms import AnswerForm, CancelForm, ConveneForm, HeldForm, RescheduleForm
 from yhdessa.meetings.messages import to_call
-from yhdessa.meetings.models import Meeting
+from yhdessa.meetings.models import Meeting, RunSheet
 from yhdessa.meetings.queries import (
     invitable_professionals,
     previous_meeting,
@@ -441,6 +441,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "messages_out": messages_out,
             "star": [(area, notes.get(area.pk)) for area in StarArea.objects.all()],
             "plan": getattr(meeting, "plan", None),
+            "run_sheet": RunSheet.objects.filter(meeting=meeting).first(),
             "started": meeting.starts_at <= timezone.now(),
             "took_part": access.took_part(request.user, meeting),
             "to_call": to_call(meeting, [i for i in invitations if i.status != "withdrawn"])

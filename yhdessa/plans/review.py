@@ -202,6 +202,10 @@ class ActionRow:
     action: PlanAction
     result: str
 
+    @property
+    def result_label(self) -> str:
+        return str(ActionReview.Result(self.result).label) if self.result else ""
+
 
 @dataclass
 class MatterRow:
@@ -209,6 +213,10 @@ class MatterRow:
     matter: str
     trend: str
     family_words: str
+
+    @property
+    def trend_label(self) -> str:
+        return str(MatterReview.Trend(self.trend).label) if self.trend else ""
 
 
 @dataclass

@@ -438,3 +438,28 @@ def test_the_room_reads_the_same_queries_however_long_the_plan(client, network):
         return len(captured)
 
     assert queries(1) == queries(6)
+
+
+def test_the_summary_and_the_meeting_page_carry_the_review_and_the_childs_view(
+    client, network, held_meeting
+):
+    follow, attendance = _follow_up(network, held_meeting)
+    client.force_login(network.convener)
+    client.post(room(follow), attendance)
+    action = PlanAction.objects.get()
+    client.post(
+        room(follow),
+        {
+            "section": "review",
+            f"action_{action.pk}": "done",
+            "trend_0": "better",
+            "words_0": "Hyvin",
+        },
+    )
+    client.post(room(follow), _discussion())
+    text = client.get(reverse("meetings:summary", args=[follow.pk])).context["text"]
+    assert "Kuvallinen iltarutiini: tehty" in text
+    assert "Iltarutiini: paremmin – ”Hyvin”" in text
+    assert "Lapsi piirsi kodin" in text
+    page = client.get(reverse("meetings:detail", args=[follow.pk])).content.decode()
+    assert "Lapsen näkökulma" in page and "Lapsi piirsi kodin" in page
