@@ -203,6 +203,14 @@ def delivery_failures_visible_to(user) -> QuerySet[OutboxMessage]:
 _OPEN_PLAN = Q(
     meeting__concern__closed_at__isnull=True, meeting__concern__consent_withdrawn_at__isnull=True
 )
+# A follow-up meeting's plan takes the place of the earlier one: a family is
+# followed by its latest plan only (once on the worklist, by its current lead).
+_CURRENT_PLAN = ~Exists(
+    JointPlan.objects.filter(
+        meeting__concern=OuterRef("meeting__concern"),
+        meeting__starts_at__gt=OuterRef("meeting__starts_at"),
+    )
+)
 
 
 def plans_led_by(user) -> QuerySet[JointPlan]:
@@ -211,7 +219,11 @@ def plans_led_by(user) -> QuerySet[JointPlan]:
         return JointPlan.objects.none()
     # A closed concern needs no follow-up, and a family that withdrew its
     # consent is not contacted.
-    return JointPlan.objects.filter(lead_professionals=professional).filter(_OPEN_PLAN)
+    return (
+        JointPlan.objects.filter(lead_professionals=professional)
+        .filter(_OPEN_PLAN)
+        .filter(_CURRENT_PLAN)
+    )
 
 
 def plans_without_lead(user) -> QuerySet[JointPlan]:
@@ -226,6 +238,7 @@ def plans_without_lead(user) -> QuerySet[JointPlan]:
     return (
         JointPlan.objects.filter(meeting__concern__family__municipality_id=town)
         .filter(_OPEN_PLAN)
+        .filter(_CURRENT_PLAN)
         .exclude(Exists(active_lead))
     )
 

@@ -300,3 +300,20 @@ def test_the_family_sees_who_does_what_and_whom_it_let_read_the_plan(
 def test_a_huge_id_is_not_found(client, network, planned_meeting):
     client.force_login(network.member)
     assert client.get("/plans/100000000000000000000/follow-up/").status_code == 404
+
+
+def test_a_follow_ups_plan_takes_the_place_of_the_earlier_one(client, network):
+    from yhdessa.meetings.models import Meeting
+
+    first = meeting_for(network, held=True, starts_at=next_thursday_at(weeks=-6))
+    plan_for(network, first)
+    follow = meeting_for(
+        network, concern=first.concern, held=True, starts_at=next_thursday_at(weeks=-2)
+    )
+    assert Meeting.objects.get(pk=follow.pk).follows_id == first.pk
+    plan_for(network, follow)
+    client.force_login(network.member)
+    page = client.get(reverse("plans:follow_up_list")).content.decode()
+    # One row for the family: the follow-up's plan.
+    assert page.count("Perhe K") == 1
+    assert follow_up(follow) in page and follow_up(first) not in page
